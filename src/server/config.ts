@@ -1,0 +1,66 @@
+// The only reader of process.env: one zod schema, a frozen Config, and one readable line per bad value.
+import path from 'node:path'
+import { z } from 'zod'
+
+const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v)
+const opt = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(emptyAsUndefined, schema.optional())
+
+const EnvSchema = z.object({
+  PORT: opt(z.coerce.number().int().min(0).max(65535)),
+  HOST: opt(z.string()),
+  BASE_URL: opt(z.url({ protocol: /^https?$/ })),
+  DATA_DIR: opt(z.string()),
+  DATABASE_URL: opt(z.string().regex(/^(postgres(ql)?:\/\/|file:|sqlite:|:memory:$)/, 'a postgres:// URL or file:PATH')),
+  SMTP_URL: opt(z.url({ protocol: /^smtps?$/ })),
+  MAIL_FROM: opt(z.email()),
+  ADMIN_EMAIL: opt(z.email()),
+  ADMIN_PASSWORD: opt(z.string().min(8, 'at least 8 characters')),
+  LOG_LEVEL: opt(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  WORKER: opt(z.enum(['on', 'off'])),
+  SEED_DEMO: opt(z.enum(['on', 'off'])),
+})
+
+export type Config = Readonly<{
+  port: number
+  host: string
+  baseUrl: string
+  dataDir: string
+  databaseUrl: string
+  smtpUrl: string | undefined
+  mailFrom: string
+  adminEmail: string | undefined
+  adminPassword: string | undefined
+  logLevel: string
+  runWorker: boolean
+  seedDemo: boolean
+  secureCookies: boolean
+}>
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    throw new ConfigError(`Invalid configuration: ${String(issue.path[0])} ${issue.message.replace(/^Invalid input: /, '')}`)
+  }
+  const e = parsed.data
+  const port = e.PORT ?? 3000
+  const dataDir = path.resolve(e.DATA_DIR ?? './data')
+  const baseUrl = (e.BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, '')
+  return Object.freeze({
+    port,
+    host: e.HOST ?? '0.0.0.0',
+    baseUrl,
+    dataDir,
+    databaseUrl: e.DATABASE_URL ?? `file:${path.join(dataDir, 'coeffection.db')}`,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? 'portal@coeffection.local',
+    adminEmail: e.ADMIN_EMAIL,
+    adminPassword: e.ADMIN_PASSWORD,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    runWorker: (e.WORKER ?? 'on') === 'on',
+    seedDemo: (e.SEED_DEMO ?? 'on') === 'on',
+    secureCookies: baseUrl.startsWith('https://'),
+  })
+}

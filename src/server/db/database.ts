@@ -1,0 +1,43 @@
+// Picks the dialect from the URL; nothing else in the app knows which database is running.
+import fs from 'node:fs'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely'
+import pg from 'pg'
+import type { Database } from './schema.js'
+import * as m001 from './migrations/001-core.js'
+
+export type Db = Kysely<Database>
+export type Dialect = 'sqlite' | 'postgres'
+
+// bigint (int8) and numeric come back from pg as strings; our sizes fit a JS number.
+pg.types.setTypeParser(20, (v) => Number(v))
+
+const migrations: Record<string, Migration> = { '001-core': m001 }
+
+export function openDatabase(url: string, options: { searchPath?: string } = {}): { db: Db; dialect: Dialect } {
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
+    })
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' }
+  }
+  const file = url === ':memory:' ? ':memory:' : url.replace(/^(file:|sqlite:)/, '')
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
+  const sqlite = new SQLite(file)
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' }
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations }
+
+/** Runs pending migrations. Kysely takes an advisory lock on PostgreSQL, so concurrent starts migrate once. */
+export async function migrateToLatest(db: Db): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest()
+  const failed = results?.find((r) => r.status === 'Error')
+  if (error || failed) throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${String(error)}`)
+}

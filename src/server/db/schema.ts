@@ -1,0 +1,173 @@
+// Row types of every table, gathered into `Database` for Kysely. Timestamps are ISO-8601 text.
+export type Role = 'admin' | 'member'
+export type FieldKind = 'text' | 'long_text' | 'number' | 'currency' | 'date' | 'select' | 'url' | 'checkbox' | 'user'
+export type RecordStatus = 'on_track' | 'at_risk' | 'off_track' | 'done'
+export type JobStatus = 'pending' | 'running' | 'done' | 'failed'
+
+export interface WorkspaceRow {
+  id: string
+  slug: string
+  name: string
+  logo_url: string | null
+  brand_color: string
+  postal_address: string
+  sender_name: string
+  created_at: string
+}
+export interface UserRow {
+  id: string
+  workspace_id: string
+  email: string
+  name: string
+  role: Role
+  password_hash: string
+  created_at: string
+}
+export interface StaffSessionRow {
+  id_hash: string
+  user_id: string
+  workspace_id: string
+  created_at: string
+  expires_at: string
+}
+export interface CompanyRow {
+  id: string
+  workspace_id: string
+  name: string
+  domain: string | null
+  created_at: string
+  updated_at: string
+}
+export interface ContactRow {
+  id: string
+  workspace_id: string
+  company_id: string
+  name: string
+  email: string | null
+  created_at: string
+}
+export interface RecordTypeRow {
+  id: string
+  workspace_id: string
+  key: string
+  singular: string
+  plural: string
+  has_pipeline: number
+  position: number
+}
+export interface StageRow {
+  id: string
+  workspace_id: string
+  record_type_id: string
+  name: string
+  color: string
+  position: number
+}
+export interface FieldRow {
+  id: string
+  workspace_id: string
+  record_type_id: string
+  key: string
+  label: string
+  kind: FieldKind
+  options: string | null
+  position: number
+}
+export interface RecordRow {
+  id: string
+  workspace_id: string
+  record_type_id: string
+  company_id: string
+  name: string
+  owner_id: string | null
+  stage_id: string | null
+  status: RecordStatus
+  created_at: string
+  updated_at: string
+}
+export interface RecordValueRow {
+  record_id: string
+  field_id: string
+  workspace_id: string
+  value: string
+}
+export interface RecordWatcherRow {
+  record_id: string
+  user_id: string
+  workspace_id: string
+}
+export interface FileRow {
+  id: string
+  workspace_id: string
+  record_id: string
+  name: string
+  size: number
+  content_type: string
+  storage_provider: string
+  storage_key: string
+  source: 'team' | 'client'
+  uploaded_by_user_id: string | null
+  uploaded_by_contact_id: string | null
+  created_at: string
+}
+export interface CommentRow {
+  id: string
+  workspace_id: string
+  record_id: string
+  author_user_id: string | null
+  author_contact_id: string | null
+  body: string
+  created_at: string
+}
+export interface JobRow {
+  id: string
+  workspace_id: string | null
+  kind: string
+  payload: string
+  idempotency_key: string | null
+  status: JobStatus
+  attempts: number
+  max_attempts: number
+  run_at: string
+  locked_until: string | null
+  locked_by: string | null
+  last_error: string | null
+  created_at: string
+  updated_at: string
+}
+export interface EmailRow {
+  id: string
+  workspace_id: string
+  idempotency_key: string
+  to_address: string
+  from_address: string
+  reply_to: string | null
+  subject: string
+  text_body: string
+  html_body: string
+  headers: string
+  status: 'queued' | 'sent' | 'failed'
+  attempts: number
+  last_error: string | null
+  message_id: string | null
+  created_at: string
+  sent_at: string | null
+}
+
+export interface Database {
+  workspaces: WorkspaceRow
+  users: UserRow
+  staff_sessions: StaffSessionRow
+  companies: CompanyRow
+  contacts: ContactRow
+  record_types: RecordTypeRow
+  stages: StageRow
+  fields: FieldRow
+  records: RecordRow
+  record_values: RecordValueRow
+  record_watchers: RecordWatcherRow
+  files: FileRow
+  comments: CommentRow
+  jobs: JobRow
+  emails: EmailRow
+}

@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto'
+import type { Comment } from '../../../shared/contracts/staff.js'
+import type { Deps } from '../../deps.js'
+import type { StaffPrincipal } from '../../staff/principal.js'
+import { getRecordRow } from '../records/records.service.js'
+import * as q from './comments.queries.js'
+
+type Row = Awaited<ReturnType<typeof q.listComments>>[number]
+export const toComment = (r: Row): Comment => ({
+  id: r.id,
+  body: r.body,
+  authorName: (r.author_contact_id ? r.contact_name : r.user_name) ?? (r.author_contact_id ? 'Client' : 'Former team member'),
+  side: r.author_user_id ? 'team' : 'client',
+  createdAt: r.created_at,
+})
+
+export async function listComments(deps: Deps, staff: StaffPrincipal, recordId: string): Promise<Comment[]> {
+  await getRecordRow(deps, staff.workspaceId, recordId)
+  return (await q.listComments(deps.db, staff.workspaceId, recordId)).map(toComment)
+}
+
+export async function postStaffComment(deps: Deps, staff: StaffPrincipal, recordId: string, body: string): Promise<Comment> {
+  await getRecordRow(deps, staff.workspaceId, recordId)
+  const id = randomUUID()
+  await q.insertComment(deps.db, {
+    id,
+    workspace_id: staff.workspaceId,
+    record_id: recordId,
+    author_user_id: staff.userId,
+    author_contact_id: null,
+    body,
+    created_at: deps.clock().toISOString(),
+  })
+  return (await listComments(deps, staff, recordId)).find((c) => c.id === id)!
+}

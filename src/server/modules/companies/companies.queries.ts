@@ -1,0 +1,29 @@
+import type { Insertable, Updateable } from 'kysely'
+import type { Executor } from '../../jobs/outbox.js'
+import type { CompanyRow } from '../../db/schema.js'
+
+const listBase = (db: Executor, workspaceId: string) =>
+  db
+    .selectFrom('companies as c')
+    .select((eb) => [
+      'c.id',
+      'c.name',
+      'c.domain',
+      'c.updated_at',
+      eb.selectFrom('contacts').select(eb.fn.countAll<number>().as('n')).whereRef('contacts.company_id', '=', 'c.id').as('contact_count'),
+      eb.selectFrom('records').select(eb.fn.countAll<number>().as('n')).whereRef('records.company_id', '=', 'c.id').as('record_count'),
+    ])
+    .where('c.workspace_id', '=', workspaceId)
+
+export function listCompanies(db: Executor, workspaceId: string, q?: string) {
+  let query = listBase(db, workspaceId)
+  if (q) query = query.where((eb) => eb(eb.fn('lower', ['c.name']), 'like', `%${q.toLowerCase().replace(/[%_\\]/g, '')}%`))
+  return query.orderBy('c.name').limit(500).execute()
+}
+
+export const findCompany = (db: Executor, workspaceId: string, id: string) => listBase(db, workspaceId).where('c.id', '=', id).executeTakeFirst()
+
+export const insertCompany = (db: Executor, row: Insertable<CompanyRow>) => db.insertInto('companies').values(row).execute()
+
+export const updateCompany = (db: Executor, workspaceId: string, id: string, patch: Updateable<CompanyRow>) =>
+  db.updateTable('companies').set(patch).where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst()

@@ -1,0 +1,35 @@
+import type { Insertable, Updateable } from 'kysely'
+import type { Executor } from '../../jobs/outbox.js'
+import type { ContactRow } from '../../db/schema.js'
+
+const base = (db: Executor, workspaceId: string) =>
+  db
+    .selectFrom('contacts as ct')
+    .innerJoin('companies as co', 'co.id', 'ct.company_id')
+    .select(['ct.id', 'ct.company_id', 'co.name as company_name', 'ct.name', 'ct.email'])
+    .where('ct.workspace_id', '=', workspaceId)
+
+export function listContacts(db: Executor, workspaceId: string, filter: { q?: string | undefined; companyId?: string | undefined }) {
+  let query = base(db, workspaceId)
+  if (filter.companyId) query = query.where('ct.company_id', '=', filter.companyId)
+  if (filter.q) {
+    const like = `%${filter.q.toLowerCase().replace(/[%_\\]/g, '')}%`
+    query = query.where((eb) => eb.or([eb(eb.fn('lower', ['ct.name']), 'like', like), eb(eb.fn('lower', ['ct.email']), 'like', like)]))
+  }
+  return query.orderBy('ct.name').limit(500).execute()
+}
+
+export const findContact = (db: Executor, workspaceId: string, id: string) => base(db, workspaceId).where('ct.id', '=', id).executeTakeFirst()
+
+export const insertContact = (db: Executor, row: Insertable<ContactRow>) => db.insertInto('contacts').values(row).execute()
+
+export const updateContact = (db: Executor, workspaceId: string, id: string, patch: Updateable<ContactRow>) =>
+  db.updateTable('contacts').set(patch).where('workspace_id', '=', workspaceId).where('id', '=', id).execute()
+
+export const deleteContact = (db: Executor, workspaceId: string, id: string) =>
+  db.deleteFrom('contacts').where('workspace_id', '=', workspaceId).where('id', '=', id).execute()
+
+export const clearContactAuthorship = async (db: Executor, id: string) => {
+  await db.updateTable('comments').set({ author_contact_id: null }).where('author_contact_id', '=', id).execute()
+  await db.updateTable('files').set({ uploaded_by_contact_id: null }).where('uploaded_by_contact_id', '=', id).execute()
+}
