@@ -25,6 +25,10 @@ import { recordRoutes } from './modules/records/records.routes.js'
 import { fileRoutes } from './modules/files/files.routes.js'
 import { commentRoutes } from './modules/comments/comments.routes.js'
 import { emailRoutes } from './modules/emails/emails.routes.js'
+import { portalAdminRoutes } from './portal/admin.routes.js'
+import { linkRoutes } from './portal/link.routes.js'
+import { portalPlugin } from './portal/plugin.js'
+import { portalSessionRoutes } from './portal/session.routes.js'
 
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 const WEB_DIR = path.resolve('dist/web')
@@ -52,6 +56,10 @@ export async function buildApp(deps: Deps, options: { logger?: FastifyServerOpti
   await app.register(swagger, { openapi: { info: { title: 'Coeffection API', version: '1' } }, transform: jsonSchemaTransform })
   await app.register(swaggerUi, { routePrefix: '/api/docs' })
 
+  // Plain HTML forms (the link page's Continue button, RFC 8058 one-click unsubscribe) post urlencoded bodies.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)))
+  })
   app.addHook('onRequest', async (request) => assertSameOrigin(request, deps.config.baseUrl))
 
   app.get('/healthz', async () => ({ ok: true }))
@@ -68,8 +76,10 @@ export async function buildApp(deps: Deps, options: { logger?: FastifyServerOpti
   await app.register(staffPlugin, {
     prefix: '/api/v1',
     deps,
-    routes: [userRoutes, workspaceRoutes, companyRoutes, contactRoutes, recordTypeRoutes, recordRoutes, fileRoutes, commentRoutes, emailRoutes],
+    routes: [userRoutes, workspaceRoutes, companyRoutes, contactRoutes, recordTypeRoutes, recordRoutes, fileRoutes, commentRoutes, emailRoutes, portalAdminRoutes],
   })
+  await app.register(linkRoutes, { deps })
+  await app.register(portalPlugin, { prefix: '/api/portal', deps, routes: [portalSessionRoutes] })
 
   await registerWeb(app)
   return app
@@ -89,4 +99,6 @@ async function registerWeb(app: App): Promise<void> {
   app.get('/', async (_req, reply) => reply.redirect('/app'))
   app.get('/app', spa('staff'))
   app.get('/app/*', spa('staff'))
+  app.get('/portal', spa('portal'))
+  app.get('/portal/*', spa('portal'))
 }

@@ -18,6 +18,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: opt(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   WORKER: opt(z.enum(['on', 'off'])),
   SEED_DEMO: opt(z.enum(['on', 'off'])),
+  PORTAL_SESSION_IDLE_HOURS: opt(z.coerce.number().positive().max(24 * 365)),
+  PORTAL_SESSION_MAX_DAYS: opt(z.coerce.number().positive().max(365)),
 })
 
 export type Config = Readonly<{
@@ -34,6 +36,7 @@ export type Config = Readonly<{
   runWorker: boolean
   seedDemo: boolean
   secureCookies: boolean
+  portal: Readonly<{ sessionIdleMs: number; sessionMaxMs: number }>
 }>
 
 export class ConfigError extends Error {}
@@ -62,5 +65,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     runWorker: (e.WORKER ?? 'on') === 'on',
     seedDemo: (e.SEED_DEMO ?? 'on') === 'on',
     secureCookies: baseUrl.startsWith('https://'),
+    // Defaults keep a client signed in for days; see docs/decisions/002-long-lived-portal-links.md.
+    portal: Object.freeze({
+      sessionIdleMs: (e.PORTAL_SESSION_IDLE_HOURS ?? 7 * 24) * 3_600_000,
+      sessionMaxMs: (e.PORTAL_SESSION_MAX_DAYS ?? 30) * 86_400_000,
+    }),
   })
 }

@@ -32,7 +32,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     } else if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
       status = 400
       body = { error: { code: 'VALIDATION', message: 'The request body is not valid JSON' } }
-    } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') {
       status = 415
       body = { error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'This content type is not accepted here' } }
     } else if (error.code === 'FST_REQ_FILE_TOO_LARGE') {

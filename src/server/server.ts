@@ -10,6 +10,7 @@ import { createMailer } from './email/mailer.js'
 import { emailSendHandler } from './email/outbox.js'
 import { createWorker } from './jobs/worker.js'
 import { createLocalStore } from './storage/local-store.js'
+import { sendExpiryReminders } from './portal/access/access.service.js'
 
 async function main(): Promise<void> {
   let config
@@ -42,7 +43,13 @@ async function main(): Promise<void> {
 
   const app = await buildApp(deps, { logger })
   const worker = createWorker({ db, dialect, clock: deps.clock, log: logger, handlers: { 'email.send': emailSendHandler(db, deps.mailer, deps.clock) } })
-  if (config.runWorker) worker.start()
+  let reminders: NodeJS.Timeout | undefined
+  if (config.runWorker) {
+    worker.start()
+    const remind = () => void sendExpiryReminders(deps).catch((err: unknown) => logger.error({ err }, 'expiry reminders failed'))
+    remind()
+    reminders = setInterval(remind, 3_600_000)
+  }
   await app.listen({ port: config.port, host: config.host })
 
   const mailNote = deps.mailer.kind === 'mailbox' ? ` Mail goes to the local mailbox (${path.join(config.dataDir, 'mail')}, and Settings → Email → Outbox).` : ''
@@ -56,6 +63,7 @@ async function main(): Promise<void> {
     if (closing) return
     closing = true
     logger.info({ signal }, 'shutting down')
+    clearInterval(reminders)
     await app.close() // stops accepting, finishes requests in flight
     await worker.stop() // finishes the job in hand
     deps.mailer.close()

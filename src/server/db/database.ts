@@ -6,6 +6,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type 
 import pg from 'pg'
 import type { Database } from './schema.js'
 import * as m001 from './migrations/001-core.js'
+import * as m002 from './migrations/002-portal.js'
 
 export type Db = Kysely<Database>
 export type Dialect = 'sqlite' | 'postgres'
@@ -13,7 +14,7 @@ export type Dialect = 'sqlite' | 'postgres'
 // bigint (int8) and numeric come back from pg as strings; our sizes fit a JS number.
 pg.types.setTypeParser(20, (v) => Number(v))
 
-const migrations: Record<string, Migration> = { '001-core': m001 }
+const migrations: Record<string, Migration> = { '001-core': m001, '002-portal': m002 }
 
 export function openDatabase(url: string, options: { searchPath?: string } = {}): { db: Db; dialect: Dialect } {
   if (/^postgres(ql)?:\/\//.test(url)) {

@@ -154,6 +154,68 @@ export interface EmailRow {
   sent_at: string | null
 }
 
+export interface PortalTypeSettingsRow {
+  record_type_id: string
+  workspace_id: string
+  shareable: number
+  show_status: number
+  show_files: number
+  show_comments: number
+  allow_uploads: number
+  email_on_staff_reply: number
+}
+export interface PortalVisibleFieldRow {
+  field_id: string
+  workspace_id: string
+  record_type_id: string
+}
+export interface PortalGrantRow {
+  id: string
+  workspace_id: string
+  company_id: string
+  contact_id: string
+  contact_email: string
+  contact_company_id: string
+  shared_by_user_id: string | null
+  uploads_folder: string | null
+  created_at: string
+  revoked_at: string | null
+}
+export interface PortalLinkRow {
+  id: string
+  grant_id: string
+  workspace_id: string
+  token_hash: string
+  expires_at: string | null
+  created_at: string
+  sent_by_user_id: string | null
+  superseded_at: string | null
+  last_used_at: string | null
+  reminder_sent_at: string | null
+}
+export interface PortalSessionRow {
+  id_hash: string
+  grant_id: string
+  link_id: string
+  workspace_id: string
+  created_at: string
+  last_seen_at: string
+  expires_at: string
+}
+export interface PortalEventRow {
+  id: string
+  workspace_id: string
+  company_id: string
+  grant_id: string | null
+  contact_id: string | null
+  user_id: string | null
+  kind: string
+  detail: string | null
+  ip: string | null
+  user_agent: string | null
+  created_at: string
+}
+
 export interface Database {
   workspaces: WorkspaceRow
   users: UserRow
@@ -170,4 +232,10 @@ export interface Database {
   comments: CommentRow
   jobs: JobRow
   emails: EmailRow
+  portal_type_settings: PortalTypeSettingsRow
+  portal_visible_fields: PortalVisibleFieldRow
+  portal_grants: PortalGrantRow
+  portal_links: PortalLinkRow
+  portal_sessions: PortalSessionRow
+  portal_events: PortalEventRow
 }

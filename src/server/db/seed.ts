@@ -244,7 +244,14 @@ export async function seedDemo(deps: Deps, admin: { email?: string | undefined; 
         .execute()
     }
   }
-  void projects
+  // Settings → Portal: Projects shared with a sensible set of fields so the demo portal looks real.
+  await db
+    .insertInto('portal_type_settings')
+    .values({ record_type_id: projects.id, workspace_id: ws, shareable: 1, show_status: 1, show_files: 1, show_comments: 1, allow_uploads: 0, email_on_staff_reply: 1 })
+    .execute()
+  for (const key of ['due_date', 'priority', 'brief', 'website', 'signed_off']) {
+    await db.insertInto('portal_visible_fields').values({ field_id: projects.fields[key]!, workspace_id: ws, record_type_id: projects.id }).execute()
+  }
   await addRecord('projects', 'Globex Corporation', 'Volcano lair signage', 2, 'on_track', { due_date: day(30), budget: 5_000_000, priority: 'High' }, 3)
   await addRecord('projects', 'Initech', 'TPS report portal', 1, 'at_risk', { due_date: day(14), priority: 'Medium' }, 6)
   await addRecord('projects', 'Umbrella Health', 'Patient app', 0, 'on_track', { priority: 'Low' }, 9)

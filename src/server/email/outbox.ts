@@ -72,7 +72,13 @@ export function emailSendHandler(db: Db, mailer: Mailer, clock: () => Date) {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       const status = job.attempts >= job.max_attempts ? 'failed' : 'queued'
-      await db.updateTable('emails').set({ status, attempts: row.attempts + 1, last_error: message.slice(0, 2000) }).where('id', '=', emailId).execute()
+      // A slow attempt failing after another worker sent the email must not mark it unsent again.
+      await db
+        .updateTable('emails')
+        .set({ status, attempts: row.attempts + 1, last_error: message.slice(0, 2000) })
+        .where('id', '=', emailId)
+        .where('status', '!=', 'sent')
+        .execute()
       throw err
     }
   }

@@ -89,6 +89,8 @@ export function createWorker(opts: WorkerOptions): Worker {
           updated_at: now.toISOString(),
         })
         .where('id', '=', job.id)
+        // Only while we still hold the claim: once the lease expired another worker owns the job.
+        .where('locked_by', '=', id)
         .execute()
     }
   }

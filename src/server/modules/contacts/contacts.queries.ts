@@ -23,8 +23,11 @@ export const findContact = (db: Executor, workspaceId: string, id: string) => ba
 
 export const insertContact = (db: Executor, row: Insertable<ContactRow>) => db.insertInto('contacts').values(row).execute()
 
-export const updateContact = (db: Executor, workspaceId: string, id: string, patch: Updateable<ContactRow>) =>
-  db.updateTable('contacts').set(patch).where('workspace_id', '=', workspaceId).where('id', '=', id).execute()
+/** A patch that changes nothing is a no-op (`UPDATE … SET` with nothing to set is not SQL). */
+export const updateContact = async (db: Executor, workspaceId: string, id: string, patch: Updateable<ContactRow>) => {
+  if (Object.keys(patch).length === 0) return
+  await db.updateTable('contacts').set(patch).where('workspace_id', '=', workspaceId).where('id', '=', id).execute()
+}
 
 export const deleteContact = (db: Executor, workspaceId: string, id: string) =>
   db.deleteFrom('contacts').where('workspace_id', '=', workspaceId).where('id', '=', id).execute()

@@ -5,6 +5,7 @@ import type { Deps } from '../../deps.js'
 import { AppError, notFound } from '../../errors.js'
 import type { StaffPrincipal } from '../../staff/principal.js'
 import { companyExists } from '../companies/companies.service.js'
+import { endAccessForContact } from '../../portal/access/access.service.js'
 import * as q from './contacts.queries.js'
 
 type Row = Awaited<ReturnType<typeof q.listContacts>>[number]
@@ -38,12 +39,17 @@ export async function createContact(deps: Deps, staff: StaffPrincipal, input: z.
 }
 
 export async function updateContact(deps: Deps, staff: StaffPrincipal, id: string, input: z.infer<typeof UpdateContact>): Promise<Contact> {
-  await getContact(deps, staff, id)
+  const before = await getContact(deps, staff, id)
   if (input.companyId) await assertCompany(deps, staff, input.companyId)
-  await q.updateContact(deps.db, staff.workspaceId, id, {
-    ...(input.companyId !== undefined && { company_id: input.companyId }),
-    ...(input.name !== undefined && { name: input.name }),
-    ...(input.email !== undefined && { email: input.email }),
+  // Access follows the contact: a new address or a new company ends their portal access at once.
+  const endsAccess = (input.email !== undefined && input.email !== before.email) || (input.companyId !== undefined && input.companyId !== before.companyId)
+  await deps.db.transaction().execute(async (trx) => {
+    await q.updateContact(trx, staff.workspaceId, id, {
+      ...(input.companyId !== undefined && { company_id: input.companyId }),
+      ...(input.name !== undefined && { name: input.name }),
+      ...(input.email !== undefined && { email: input.email }),
+    })
+    if (endsAccess) await endAccessForContact(trx, deps.clock(), staff.workspaceId, id, staff.userId)
   })
   return getContact(deps, staff, id)
 }
@@ -51,6 +57,7 @@ export async function updateContact(deps: Deps, staff: StaffPrincipal, id: strin
 export async function deleteContact(deps: Deps, staff: StaffPrincipal, id: string): Promise<void> {
   await getContact(deps, staff, id)
   await deps.db.transaction().execute(async (trx) => {
+    await endAccessForContact(trx, deps.clock(), staff.workspaceId, id, staff.userId)
     await q.clearContactAuthorship(trx, id)
     await q.deleteContact(trx, staff.workspaceId, id)
   })

@@ -4,6 +4,7 @@ import { IdParams, Ok } from '../../../shared/contracts/common.js'
 import { FileInfo } from '../../../shared/contracts/staff.js'
 import type { Deps } from '../../deps.js'
 import { sendAttachment } from '../../http/download.js'
+import { failOnTruncation } from '../../http/upload.js'
 import { staffOf } from '../../staff/plugin.js'
 import * as files from './files.service.js'
 
@@ -14,7 +15,7 @@ export const fileRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { d
   )
   app.post('/records/:id/files', { schema: { tags, params: IdParams, consumes: ['multipart/form-data'], response: { 201: FileInfo } } }, async (request, reply) => {
     const part = files.requireFilePart(await request.file())
-    const info = await files.uploadFile(deps, staffOf(request), request.params.id, { filename: part.filename, mimetype: part.mimetype, stream: part.file })
+    const info = await files.uploadFile(deps, staffOf(request), request.params.id, { filename: part.filename, mimetype: part.mimetype, stream: failOnTruncation(part.file, files.MAX_FILE_BYTES) })
     return reply.status(201).send(info)
   })
   app.get('/files/:id/download', { schema: { tags, params: IdParams } }, async (request, reply) => {

@@ -94,7 +94,11 @@ export async function deleteStage(deps: Deps, staff: StaffPrincipal, typeId: str
 }
 
 function checkOptions(kind: string, options: string[] | undefined): string[] {
-  if (kind !== 'select') return []
+  if (kind !== 'select') {
+    // Refuse rather than silently drop what the caller sent (invariant 8).
+    if (options?.length) throw new AppError('VALIDATION', `options: only select fields have options, not ${kind} fields`, 'options')
+    return []
+  }
   const list = options ?? []
   if (list.length === 0) throw new AppError('VALIDATION', 'options: a select field needs at least one option', 'options')
   if (new Set(list).size !== list.length) throw new AppError('VALIDATION', 'options must not repeat', 'options')

@@ -6,5 +6,8 @@ const COLUMNS = ['id', 'slug', 'name', 'logo_url', 'brand_color', 'postal_addres
 
 export const findWorkspace = (db: Db, id: string) => db.selectFrom('workspaces').select(COLUMNS).where('id', '=', id).executeTakeFirst()
 
-export const updateWorkspace = (db: Db, id: string, patch: Updateable<WorkspaceRow>) =>
-  db.updateTable('workspaces').set(patch).where('id', '=', id).execute()
+/** A patch that changes nothing is a no-op (`UPDATE … SET` with nothing to set is not SQL). */
+export const updateWorkspace = async (db: Db, id: string, patch: Updateable<WorkspaceRow>) => {
+  if (Object.keys(patch).length === 0) return
+  await db.updateTable('workspaces').set(patch).where('id', '=', id).execute()
+}
