@@ -27,7 +27,8 @@ import { commentRoutes } from './modules/comments/comments.routes.js'
 import { emailRoutes } from './modules/emails/emails.routes.js'
 import { portalAdminRoutes } from './portal/admin.routes.js'
 import { linkRoutes } from './portal/link.routes.js'
-import { portalPlugin } from './portal/plugin.js'
+import { clientResolver, portalPlugin, previewResolver } from './portal/plugin.js'
+import { portalRecordRoutes } from './portal/records.routes.js'
 import { portalSessionRoutes } from './portal/session.routes.js'
 
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -79,7 +80,9 @@ export async function buildApp(deps: Deps, options: { logger?: FastifyServerOpti
     routes: [userRoutes, workspaceRoutes, companyRoutes, contactRoutes, recordTypeRoutes, recordRoutes, fileRoutes, commentRoutes, emailRoutes, portalAdminRoutes],
   })
   await app.register(linkRoutes, { deps })
-  await app.register(portalPlugin, { prefix: '/api/portal', deps, routes: [portalSessionRoutes] })
+  const portalRoutes = [portalSessionRoutes, portalRecordRoutes]
+  await app.register(portalPlugin, { prefix: '/api/portal', deps, resolve: clientResolver, routes: portalRoutes })
+  await app.register(portalPlugin, { prefix: '/api/portal-preview/:companyId', deps, resolve: previewResolver, routes: portalRoutes })
 
   await registerWeb(app)
   return app

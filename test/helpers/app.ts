@@ -41,6 +41,8 @@ export interface TestApp {
   clock: ReturnType<typeof createClock>
   worker: Worker
   dataDir: string
+  /** The app's own PostgreSQL schema (postgres only), for opening more pools on the same data. */
+  pgSchema?: string
   close(): Promise<void>
 }
 
@@ -48,7 +50,8 @@ export async function buildTestApp(db: TestDatabase, options: { env?: Record<str
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'coeffection-test-'))
   const config: Config = loadConfig({ BASE_URL, DATA_DIR: dataDir, DATABASE_URL: db.url, ...options.env })
   const pgSchema = db.name === 'postgres' ? await createPgSchema(db.url) : undefined
-  const { db: kysely, dialect } = openDatabase(db.url, pgSchema ? { searchPath: pgSchema.schema } : {})
+  const queries: string[] = []
+  const { db: kysely, dialect } = openDatabase(db.url, { ...(pgSchema ? { searchPath: pgSchema.schema } : {}), onQuery: (q) => queries.push(q) })
   await migrateToLatest(kysely)
   const clock = createClock()
   const mailer = options.mailer ?? createMailer(config)
@@ -62,6 +65,7 @@ export async function buildTestApp(db: TestDatabase, options: { env?: Record<str
     clock,
     worker,
     dataDir,
+    pgSchema: pgSchema?.schema,
     async close() {
       await app.close()
       await kysely.destroy()

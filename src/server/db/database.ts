@@ -2,7 +2,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely'
+import { Kysely, Migrator, type LogEvent, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely'
 import pg from 'pg'
 import type { Database } from './schema.js'
 import * as m001 from './migrations/001-core.js'
@@ -16,14 +16,21 @@ pg.types.setTypeParser(20, (v) => Number(v))
 
 const migrations: Record<string, Migration> = { '001-core': m001, '002-portal': m002 }
 
-export function openDatabase(url: string, options: { searchPath?: string } = {}): { db: Db; dialect: Dialect } {
+export interface OpenOptions {
+  searchPath?: string
+  /** Called with every executed statement (tests count queries with it). */
+  onQuery?: (sql: string) => void
+}
+
+export function openDatabase(url: string, options: OpenOptions = {}): { db: Db; dialect: Dialect } {
+  const log = options.onQuery ? (e: LogEvent) => e.level === 'query' && options.onQuery!(e.query.sql) : undefined
   if (/^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({
       connectionString: url,
       max: 10,
       ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
     })
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' }
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log && { log }) }), dialect: 'postgres' }
   }
   const file = url === ':memory:' ? ':memory:' : url.replace(/^(file:|sqlite:)/, '')
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
@@ -31,7 +38,7 @@ export function openDatabase(url: string, options: { searchPath?: string } = {})
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' }
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), ...(log && { log }) }), dialect: 'sqlite' }
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

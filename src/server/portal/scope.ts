@@ -1,10 +1,15 @@
 // Choke point 2: the ONLY data access of portal routes. Every query here is filtered by the principal's
-// company (taken from the session, never from the request) and by the shareable record types.
+// workspace and company (taken from the session, never from the request) and by the shareable record
+// types; a hidden field's value is never selected. Anything out of scope is "not found".
 // Changes to this file need two reviewers.
-import type { PortalMe } from '../../shared/contracts/portal.js'
+import type { Readable } from 'node:stream'
+import type { FieldValue } from '../../shared/contracts/common.js'
+import type { PortalHome, PortalMe, PortalRecordDetail, PortalStage } from '../../shared/contracts/portal.js'
 import type { Deps } from '../deps.js'
 import { notFound } from '../errors.js'
 import type { ClientPrincipal } from './access/access.service.js'
+import { projectFields } from './projection.js'
+import { listPortalSettings } from './settings.service.js'
 
 /** A staff Preview of a company: the same code path, read-only. */
 export interface PreviewPrincipal {
@@ -15,6 +20,14 @@ export interface PreviewPrincipal {
 }
 export type PortalPrincipal = ClientPrincipal | PreviewPrincipal
 
+const NOT_FOUND = 'Not found'
+
+export async function resolvePreview(deps: Deps, staff: { workspaceId: string; userId: string }, companyId: string): Promise<PreviewPrincipal | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(companyId)) return undefined
+  const company = await deps.db.selectFrom('companies').select('id').where('workspace_id', '=', staff.workspaceId).where('id', '=', companyId).executeTakeFirst()
+  return company && { kind: 'preview', workspaceId: staff.workspaceId, companyId: company.id, staffUserId: staff.userId }
+}
+
 export async function describePrincipal(deps: Deps, p: PortalPrincipal): Promise<PortalMe> {
   const row = await deps.db
     .selectFrom('companies as co')
@@ -23,11 +36,204 @@ export async function describePrincipal(deps: Deps, p: PortalPrincipal): Promise
     .where('co.id', '=', p.companyId)
     .where('co.workspace_id', '=', p.workspaceId)
     .executeTakeFirst()
-  if (!row) throw notFound()
+  if (!row) throw notFound(NOT_FOUND)
   return {
     workspace: { name: row.workspace_name, logoUrl: row.logo_url, brandColor: row.brand_color },
     company: { name: row.company_name },
     contact: p.kind === 'client' ? { name: p.contactName, email: p.contactEmail } : { name: 'Preview', email: 'preview' },
     preview: p.kind === 'preview',
   }
+}
+
+async function sharedTypes(deps: Deps, p: PortalPrincipal) {
+  return (await listPortalSettings(deps.db, p.workspaceId)).filter((s) => s.shareable)
+}
+
+/** The company's records of shared types: the base of every other portal query. */
+const scopedRecords = (deps: Deps, p: PortalPrincipal, typeIds: string[]) =>
+  deps.db
+    .selectFrom('records as r')
+    .where('r.workspace_id', '=', p.workspaceId)
+    .where('r.company_id', '=', p.companyId)
+    .where('r.record_type_id', 'in', typeIds.length ? typeIds : ['-'])
+
+async function userNames(deps: Deps, p: PortalPrincipal, needed: boolean): Promise<Map<string, string>> {
+  if (!needed) return new Map()
+  const users = await deps.db.selectFrom('users').select(['id', 'name']).where('workspace_id', '=', p.workspaceId).execute()
+  return new Map(users.map((u) => [u.id, u.name]))
+}
+
+/** Values of visible fields only: the join on portal_visible_fields keeps hidden values in the database. */
+const visibleValues = (deps: Deps, p: PortalPrincipal, recordIds: ReturnType<typeof scopedRecords>) =>
+  deps.db
+    .selectFrom('record_values as v')
+    .innerJoin('portal_visible_fields as pv', 'pv.field_id', 'v.field_id')
+    .select(['v.record_id', 'v.field_id', 'v.value'])
+    .where('v.workspace_id', '=', p.workspaceId)
+    .where('pv.workspace_id', '=', p.workspaceId)
+    .where('v.record_id', 'in', recordIds.select('r.id'))
+    .execute()
+
+function groupValues(rows: { record_id: string; field_id: string; value: string }[]): Map<string, Map<string, FieldValue>> {
+  const byRecord = new Map<string, Map<string, FieldValue>>()
+  for (const row of rows) {
+    if (!byRecord.has(row.record_id)) byRecord.set(row.record_id, new Map())
+    byRecord.get(row.record_id)!.set(row.field_id, JSON.parse(row.value) as FieldValue)
+  }
+  return byRecord
+}
+
+/** Home: every shared type with its stages and records. A constant number of queries, whatever the size. */
+export async function getHome(deps: Deps, p: PortalPrincipal): Promise<PortalHome> {
+  const types = await sharedTypes(deps, p)
+  if (types.length === 0) return { types: [] }
+  const typeIds = types.map((t) => t.typeId)
+  const withFiles = types.filter((t) => t.showFiles).map((t) => t.typeId)
+  const [records, values, fileCounts, names] = await Promise.all([
+    scopedRecords(deps, p, typeIds).select(['r.id', 'r.name', 'r.record_type_id', 'r.stage_id', 'r.status']).orderBy('r.name').orderBy('r.id').execute(),
+    visibleValues(deps, p, scopedRecords(deps, p, typeIds)),
+    withFiles.length
+      ? deps.db
+          .selectFrom('files as f')
+          .select((eb) => ['f.record_id', eb.fn.countAll<number>().as('n')])
+          .where('f.workspace_id', '=', p.workspaceId)
+          .where('f.record_id', 'in', scopedRecords(deps, p, withFiles).select('r.id'))
+          .groupBy('f.record_id')
+          .execute()
+      : Promise.resolve([]),
+    userNames(deps, p, types.some((t) => t.fields.some((f) => f.visible && f.kind === 'user'))),
+  ])
+  const valuesByRecord = groupValues(values)
+  const filesByRecord = new Map(fileCounts.map((f) => [f.record_id, Number(f.n)]))
+
+  return {
+    types: types.map((t) => {
+      const cards = records
+        .filter((r) => r.record_type_id === t.typeId)
+        .map((r) => ({
+          id: r.id,
+          name: r.name,
+          stageId: t.hasPipeline ? r.stage_id : null,
+          ...(t.showStatus ? { status: r.status } : {}),
+          ...(t.showFiles ? { fileCount: filesByRecord.get(r.id) ?? 0 } : {}),
+          summary: projectFields(t.fields, valuesByRecord.get(r.id) ?? new Map(), names).slice(0, 3),
+        }))
+      const stages: PortalStage[] = t.type.stages.map((s) => {
+        const inStage = cards.filter((c) => c.stageId === s.id)
+        const rollup = t.showStatus
+          ? (['on_track', 'at_risk', 'off_track', 'done'] as const)
+              .map((status) => ({ status, count: inStage.filter((c) => c.status === status).length }))
+              .filter((x) => x.count > 0)
+          : undefined
+        return {
+          id: s.id,
+          name: s.name,
+          color: s.color,
+          count: inStage.length,
+          ...(rollup ? { statusRollup: rollup } : {}),
+          ...(t.showFiles ? { fileCount: inStage.reduce((sum, c) => sum + (c.fileCount ?? 0), 0) } : {}),
+        }
+      })
+      return { key: t.key, singular: t.singular, plural: t.plural, hasPipeline: t.hasPipeline, stages: t.hasPipeline ? stages : [], records: cards }
+    }),
+  }
+}
+
+async function findScopedRecord(deps: Deps, p: PortalPrincipal, recordId: string) {
+  const types = await sharedTypes(deps, p)
+  const row = await scopedRecords(
+    deps,
+    p,
+    types.map((t) => t.typeId),
+  )
+    .select(['r.id', 'r.name', 'r.record_type_id', 'r.stage_id', 'r.status'])
+    .where('r.id', '=', recordId)
+    .executeTakeFirst()
+  if (!row) throw notFound(NOT_FOUND)
+  return { row, settings: types.find((t) => t.typeId === row.record_type_id)! }
+}
+
+export async function getRecord(deps: Deps, p: PortalPrincipal, recordId: string): Promise<PortalRecordDetail> {
+  const { row, settings: t } = await findScopedRecord(deps, p, recordId)
+  const one = scopedRecords(deps, p, [t.typeId]).where('r.id', '=', recordId)
+  const [values, files, comments, names] = await Promise.all([
+    visibleValues(deps, p, one),
+    t.showFiles
+      ? deps.db
+          .selectFrom('files as f')
+          .leftJoin('users as u', 'u.id', 'f.uploaded_by_user_id')
+          .leftJoin('contacts as c', 'c.id', 'f.uploaded_by_contact_id')
+          .select(['f.id', 'f.name', 'f.size', 'f.created_at', 'f.source', 'u.name as user_name', 'c.name as contact_name'])
+          .where('f.workspace_id', '=', p.workspaceId)
+          .where('f.record_id', 'in', one.select('r.id'))
+          .orderBy('f.created_at', 'desc')
+          .execute()
+      : undefined,
+    t.showComments
+      ? deps.db
+          .selectFrom('comments as cm')
+          .leftJoin('users as u', 'u.id', 'cm.author_user_id')
+          .leftJoin('contacts as c', 'c.id', 'cm.author_contact_id')
+          .select(['cm.id', 'cm.body', 'cm.created_at', 'cm.author_user_id', 'u.name as user_name', 'c.name as contact_name'])
+          .where('cm.workspace_id', '=', p.workspaceId)
+          .where('cm.record_id', 'in', one.select('r.id'))
+          .orderBy('cm.created_at')
+          .orderBy('cm.id')
+          .execute()
+      : undefined,
+    userNames(deps, p, t.fields.some((f) => f.visible && f.kind === 'user')),
+  ])
+  const stage = t.type.stages.find((s) => s.id === row.stage_id)
+  const isClient = p.kind === 'client'
+  return {
+    id: row.id,
+    name: row.name,
+    type: { key: t.key, singular: t.singular, plural: t.plural },
+    stage: t.hasPipeline && stage ? { name: stage.name, color: stage.color } : null,
+    ...(t.showStatus ? { status: row.status } : {}),
+    fields: projectFields(t.fields, groupValues(values).get(row.id) ?? new Map(), names),
+    ...(files && {
+      files: files.map((f) => ({
+        id: f.id,
+        name: f.name,
+        size: Number(f.size),
+        createdAt: f.created_at,
+        source: f.source,
+        uploadedBy: f.source === 'client' ? (f.contact_name ?? 'Client') : (f.user_name ?? 'Team'),
+      })),
+    }),
+    ...(comments && {
+      comments: comments.map((c) => ({
+        id: c.id,
+        body: c.body,
+        side: c.author_user_id ? ('team' as const) : ('client' as const),
+        authorName: (c.author_user_id ? c.user_name : c.contact_name) ?? (c.author_user_id ? 'Team' : 'Client'),
+        createdAt: c.created_at,
+      })),
+    }),
+    canUpload: isClient && t.allowUploads && t.showFiles && Boolean(p.uploadsFolder),
+    canComment: isClient && t.showComments,
+  }
+}
+
+/** A file of a shared record of this company whose type shows files; anything else is "not found". */
+export async function openFile(deps: Deps, p: PortalPrincipal, fileId: string): Promise<{ file: { id: string; name: string; size: number; recordId: string }; stream: Readable }> {
+  const types = (await sharedTypes(deps, p)).filter((t) => t.showFiles)
+  const row = await deps.db
+    .selectFrom('files as f')
+    .select(['f.id', 'f.name', 'f.size', 'f.storage_key', 'f.record_id'])
+    .where('f.workspace_id', '=', p.workspaceId)
+    .where('f.id', '=', fileId)
+    .where(
+      'f.record_id',
+      'in',
+      scopedRecords(
+        deps,
+        p,
+        types.map((t) => t.typeId),
+      ).select('r.id'),
+    )
+    .executeTakeFirst()
+  if (!row) throw notFound(NOT_FOUND)
+  return { file: { id: row.id, name: row.name, size: Number(row.size), recordId: row.record_id }, stream: await deps.storage.get(row.storage_key) }
 }

@@ -5,13 +5,13 @@ import { PortalMe } from '../../shared/contracts/portal.js'
 import type { Deps } from '../deps.js'
 import { signOut } from './access/access.service.js'
 import { clearPortalCookie, requestMeta } from './cookies.js'
-import { portalOf } from './plugin.js'
+import { clientOf, principalOf } from './plugin.js'
 import { describePrincipal } from './scope.js'
 
 export const portalSessionRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {
-  app.get('/me', { schema: { tags: ['portal'], response: { 200: PortalMe } } }, async (request) => describePrincipal(deps, portalOf(request)))
+  app.get('/me', { schema: { tags: ['portal'], response: { 200: PortalMe } } }, async (request) => describePrincipal(deps, principalOf(request)))
   app.post('/sign-out', { schema: { tags: ['portal'], response: { 200: Ok } } }, async (request, reply) => {
-    await signOut(deps, portalOf(request), requestMeta(request))
+    await signOut(deps, clientOf(request), requestMeta(request))
     clearPortalCookie(reply, deps.config)
     reply.header('clear-site-data', '"cookies", "storage"')
     return { ok: true as const }

@@ -305,3 +305,7 @@ export async function sendExpiryReminders(deps: Deps): Promise<number> {
   }
   return due.length
 }
+
+export async function recordDownload(deps: Deps, p: ClientPrincipal, fileName: string, meta: RequestMeta): Promise<void> {
+  await recordEvent(deps.db, deps.clock(), { workspaceId: p.workspaceId, companyId: p.companyId, grantId: p.grantId, contactId: p.contactId, kind: 'downloaded', detail: fileName, meta })
+}

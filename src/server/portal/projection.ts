@@ -1,0 +1,42 @@
+// The portal shape of a value, built only from fields the admin made visible. Pure functions.
+import type { PortalFieldValue } from '../../shared/contracts/portal.js'
+import type { FieldValue } from '../../shared/contracts/common.js'
+import type { PortalTypeSettings } from '../../shared/contracts/portal-admin.js'
+
+type VisibleField = PortalTypeSettings['fields'][number]
+
+const dateFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })
+const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' })
+
+export function formatValue(field: VisibleField, value: FieldValue, userNames: Map<string, string>): PortalFieldValue | undefined {
+  if (value === null || value === '') return undefined
+  const base = { key: field.key, label: field.label, kind: field.kind }
+  switch (field.kind) {
+    case 'date':
+      return { ...base, display: typeof value === 'string' ? dateFormat.format(new Date(`${value}T00:00:00Z`)) : String(value) }
+    case 'currency':
+      return { ...base, display: money.format(Number(value) / 100) }
+    case 'number':
+      return { ...base, display: Number(value).toLocaleString('en-US') }
+    case 'checkbox':
+      return { ...base, display: value ? 'Yes' : 'No' }
+    case 'user':
+      return { ...base, display: userNames.get(String(value)) ?? 'Team member' }
+    case 'url': {
+      const href = String(value)
+      if (!/^https?:\/\//i.test(href)) return { ...base, display: href }
+      return { ...base, display: href.replace(/^https?:\/\//i, '').replace(/\/$/, ''), href }
+    }
+    default:
+      return { ...base, display: String(value) }
+  }
+}
+
+/** Visible fields of a record in the admin's order, formatted. `values` holds only visible fields' values. */
+export function projectFields(fields: VisibleField[], values: Map<string, FieldValue>, userNames: Map<string, string>): PortalFieldValue[] {
+  return fields.flatMap((f) => {
+    if (!f.visible || !values.has(f.id)) return []
+    const v = formatValue(f, values.get(f.id)!, userNames)
+    return v ? [v] : []
+  })
+}

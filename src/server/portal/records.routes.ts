@@ -1,0 +1,26 @@
+// What the client reads: home, a record's detail, and file downloads. Data only through scope.ts.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { IdParams } from '../../shared/contracts/common.js'
+import { PortalHome, PortalRecordDetail } from '../../shared/contracts/portal.js'
+import type { Deps } from '../deps.js'
+import { sendAttachment } from '../http/download.js'
+import { recordDownload } from './access/access.service.js'
+import { requestMeta } from './cookies.js'
+import { principalOf } from './plugin.js'
+import * as scope from './scope.js'
+
+export const portalRecordRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {
+  const tags = ['portal']
+  app.get('/home', { schema: { tags, response: { 200: PortalHome } } }, async (request) => scope.getHome(deps, principalOf(request)))
+  app.get('/records/:id', { schema: { tags, params: IdParams, response: { 200: PortalRecordDetail } } }, async (request) =>
+    scope.getRecord(deps, principalOf(request), request.params.id),
+  )
+  // The body is a byte stream, so its "schema" only documents it; the onRoute guard still sees one.
+  app.get('/files/:id/download', { schema: { tags, params: IdParams, response: { 200: z.any().describe('the file, as an attachment') } } }, async (request, reply) => {
+    const principal = principalOf(request)
+    const { file, stream } = await scope.openFile(deps, principal, request.params.id)
+    if (principal.kind === 'client') await recordDownload(deps, principal, file.name, requestMeta(request))
+    return sendAttachment(reply, file, stream)
+  })
+}
