@@ -23,7 +23,8 @@ export interface OpenOptions {
 }
 
 export function openDatabase(url: string, options: OpenOptions = {}): { db: Db; dialect: Dialect } {
-  const log = options.onQuery ? (e: LogEvent) => e.level === 'query' && options.onQuery!(e.query.sql) : undefined
+  const onQuery = options.onQuery
+  const log = onQuery ? (e: LogEvent) => void (e.level === 'query' && onQuery(e.query.sql)) : undefined
   if (/^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({
       connectionString: url,
