@@ -1,0 +1,14 @@
+// The buttons at the top of a company page. Add new company-level actions here (e.g. Share portal).
+import type { Company, Contact } from '../../../../shared/contracts/staff.js'
+
+type Props = { company: Company; contacts: Contact[]; onEdit: () => void }
+
+export function CompanyActionBar({ onEdit }: Props) {
+  return (
+    <div className="action-bar">
+      <button type="button" onClick={onEdit}>
+        Edit details
+      </button>
+    </div>
+  )
+}
