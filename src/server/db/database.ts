@@ -2,7 +2,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, Migrator, type LogEvent, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely'
+import { Kysely, Migrator, type LogEvent, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely'
 import pg from 'pg'
 import type { Database } from './schema.js'
 import * as m001 from './migrations/001-core.js'
@@ -46,7 +46,14 @@ const provider: MigrationProvider = { getMigrations: async () => migrations }
 
 /** Runs pending migrations. Kysely takes an advisory lock on PostgreSQL, so concurrent starts migrate once. */
 export async function migrateToLatest(db: Db): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest()
+  // Without a schema, Kysely takes a kysely_migration table in ANY schema of the database for ours, so a
+  // second schema in the same database (the tests' schema per app, a staging copy) would skip creating
+  // its own tables and fail. Name the schema we are migrating: the connection's current one.
+  const migrationTableSchema = db.getExecutor().adapter instanceof PostgresAdapter ? await currentSchema(db) : undefined
+  const { error, results } = await new Migrator({ db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) }).migrateToLatest()
   const failed = results?.find((r) => r.status === 'Error')
   if (error || failed) throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${String(error)}`)
 }
+
+const currentSchema = async (db: Db): Promise<string | undefined> =>
+  (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema ?? undefined
