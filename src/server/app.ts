@@ -26,9 +26,12 @@ import { fileRoutes } from './modules/files/files.routes.js'
 import { commentRoutes } from './modules/comments/comments.routes.js'
 import { emailRoutes } from './modules/emails/emails.routes.js'
 import { portalAdminRoutes } from './portal/admin.routes.js'
+import { notificationRoutes } from './modules/notifications/notifications.routes.js'
 import { linkRoutes } from './portal/link.routes.js'
 import { clientResolver, portalPlugin, previewResolver } from './portal/plugin.js'
 import { portalRecordRoutes } from './portal/records.routes.js'
+import { portalNotificationRoutes } from './portal/notifications.routes.js'
+import { subscriptionRoutes } from './portal/subscription.routes.js'
 import { portalSessionRoutes } from './portal/session.routes.js'
 
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -77,10 +80,11 @@ export async function buildApp(deps: Deps, options: { logger?: FastifyServerOpti
   await app.register(staffPlugin, {
     prefix: '/api/v1',
     deps,
-    routes: [userRoutes, workspaceRoutes, companyRoutes, contactRoutes, recordTypeRoutes, recordRoutes, fileRoutes, commentRoutes, emailRoutes, portalAdminRoutes],
+    routes: [userRoutes, workspaceRoutes, companyRoutes, contactRoutes, recordTypeRoutes, recordRoutes, fileRoutes, commentRoutes, emailRoutes, notificationRoutes, portalAdminRoutes],
   })
   await app.register(linkRoutes, { deps })
-  const portalRoutes = [portalSessionRoutes, portalRecordRoutes]
+  await app.register(subscriptionRoutes, { deps })
+  const portalRoutes = [portalSessionRoutes, portalRecordRoutes, portalNotificationRoutes]
   await app.register(portalPlugin, { prefix: '/api/portal', deps, resolve: clientResolver, routes: portalRoutes })
   await app.register(portalPlugin, { prefix: '/api/portal-preview/:companyId', deps, resolve: previewResolver, routes: portalRoutes })
 

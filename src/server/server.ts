@@ -7,7 +7,7 @@ import { migrateToLatest, openDatabase } from './db/database.js'
 import { isEmpty, seedDemo } from './db/seed.js'
 import type { Deps } from './deps.js'
 import { createMailer } from './email/mailer.js'
-import { emailSendHandler } from './email/outbox.js'
+import { jobHandlers } from './jobs/handlers.js'
 import { createWorker } from './jobs/worker.js'
 import { createLocalStore } from './storage/local-store.js'
 import { sendExpiryReminders } from './portal/access/access.service.js'
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   if (config.seedDemo && (await isEmpty(deps))) seeded = await seedDemo(deps, { email: config.adminEmail, password: config.adminPassword })
 
   const app = await buildApp(deps, { logger })
-  const worker = createWorker({ db, dialect, clock: deps.clock, log: logger, handlers: { 'email.send': emailSendHandler(db, deps.mailer, deps.clock) } })
+  const worker = createWorker({ db, dialect, clock: deps.clock, log: logger, handlers: jobHandlers(deps) })
   let reminders: NodeJS.Timeout | undefined
   if (config.runWorker) {
     worker.start()

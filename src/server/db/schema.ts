@@ -12,6 +12,8 @@ export interface WorkspaceRow {
   brand_color: string
   postal_address: string
   sender_name: string
+  reply_to: string | null
+  email_footer: string | null
   created_at: string
 }
 export interface UserRow {
@@ -216,6 +218,42 @@ export interface PortalEventRow {
   created_at: string
 }
 
+export interface PortalSubscriptionRow {
+  id: string
+  workspace_id: string
+  company_id: string
+  contact_id: string
+  email: string
+  status: 'pending' | 'confirmed' | 'unsubscribed'
+  status_changes: number
+  comment_replies: number
+  confirm_token_hash: string | null
+  confirm_expires_at: string | null
+  opted_in_at: string | null
+  opted_in_ip: string | null
+  opted_in_ua: string | null
+  confirmed_at: string | null
+  confirmed_ip: string | null
+  confirmed_ua: string | null
+  unsubscribed_at: string | null
+  updated_at: string
+}
+export interface UnsubscribeTokenRow {
+  token_hash: string
+  subscription_id: string
+  created_at: string
+}
+export interface RecordChangeRow {
+  id: string
+  workspace_id: string
+  record_id: string
+  kind: 'stage' | 'status'
+  from_value: string | null
+  to_value: string | null
+  created_at: string
+  notified_at: string | null
+}
+
 export interface Database {
   workspaces: WorkspaceRow
   users: UserRow
@@ -238,4 +276,7 @@ export interface Database {
   portal_links: PortalLinkRow
   portal_sessions: PortalSessionRow
   portal_events: PortalEventRow
+  portal_subscriptions: PortalSubscriptionRow
+  unsubscribe_tokens: UnsubscribeTokenRow
+  record_changes: RecordChangeRow
 }

@@ -4,6 +4,8 @@ export interface Brand {
   logoUrl: string | null
   brandColor: string
   postalAddress: string
+  /** Optional extra footer text set in Settings → Notifications. */
+  footer?: string | null
 }
 
 export interface EmailContent {
@@ -41,7 +43,7 @@ export function renderEmail(brand: Brand, content: EmailContent): { subject: str
 <tr><td style="padding:20px 28px;font-weight:600;font-size:18px">${logo}${escapeHtml(brand.name)}</td></tr>
 <tr><td style="padding:0 28px 12px">${paragraphs}${action}</td></tr>
 <tr><td style="padding:16px 28px;border-top:1px solid #eee;font-size:12px;color:#666;line-height:1.5">
-${escapeHtml(content.reason)}<br>${escapeHtml(brand.name)} · ${escapeHtml(brand.postalAddress).replaceAll('\n', ', ')}${footerLinks ? `<br>${footerLinks}` : ''}
+${brand.footer ? `${escapeHtml(brand.footer)}<br>` : ''}${escapeHtml(content.reason)}<br>${escapeHtml(brand.name)} · ${escapeHtml(brand.postalAddress).replaceAll('\n', ', ')}${footerLinks ? `<br>${footerLinks}` : ''}
 </td></tr></table></td></tr></table></body></html>`
   const text = [
     brand.name,
@@ -49,6 +51,7 @@ ${escapeHtml(content.reason)}<br>${escapeHtml(brand.name)} · ${escapeHtml(brand
     ...content.paragraphs.flatMap((p) => [p, '']),
     ...(content.action ? [`${content.action.label}: ${content.action.url}`, ''] : []),
     '--',
+    ...(brand.footer ? [brand.footer] : []),
     content.reason,
     `${brand.name} · ${brand.postalAddress.replaceAll('\n', ', ')}`,
     ...(content.footerLinks ?? []).map((l) => `${l.label}: ${l.url}`),

@@ -42,3 +42,32 @@ export function invalidLinkPage(brand: PageBrand): string {
 
 /** Submits the Continue form once; served as a file because the CSP allows only same-origin scripts. */
 export const LINK_SCRIPT = `document.getElementById('exchange')?.requestSubmit();\n`
+
+export function confirmPage(brand: PageBrand, token: string): string {
+  return page(
+    brand,
+    'Confirm your updates',
+    `<h1>Confirm your email updates</h1><p>Press the button to start receiving the updates you asked for.</p>
+<form method="post" action="/portal/confirm"><input type="hidden" name="token" value="${escapeHtml(token)}"><button type="submit">Confirm my subscription</button></form>`,
+  )
+}
+
+export function messagePage(brand: PageBrand, title: string, text: string): string {
+  return page(brand, title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p>`)
+}
+
+export function invalidTokenPage(brand: PageBrand): string {
+  return messagePage(brand, 'This link is no longer valid', `This link has expired or was already used. Ask your contact at ${brand.name} if you need help.`)
+}
+
+export function unsubscribePage(brand: PageBrand, token: string, state: { subscribed: boolean; companyName: string }): string {
+  const form = (action: string, label: string) =>
+    `<form method="post" action="/portal/unsubscribe/${escapeHtml(token)}"><input type="hidden" name="action" value="${action}"><button type="submit">${label}</button></form>`
+  return page(
+    brand,
+    state.subscribed ? 'Unsubscribe' : 'Unsubscribed',
+    state.subscribed
+      ? `<h1>Stop ${escapeHtml(state.companyName)} portal emails?</h1><p>You will no longer get status or reply emails from ${escapeHtml(brand.name)}. You can re-subscribe from here at any time.</p>${form('unsubscribe', 'Unsubscribe from all portal emails')}`
+      : `<h1>You are unsubscribed</h1><p>${escapeHtml(brand.name)} will not email you about ${escapeHtml(state.companyName)} updates. Changed your mind?</p>${form('resubscribe', 'Re-subscribe')}`,
+  )
+}

@@ -4,9 +4,13 @@
 // Changes to this file need two reviewers.
 import type { Readable } from 'node:stream'
 import type { FieldValue } from '../../shared/contracts/common.js'
-import type { PortalHome, PortalMe, PortalRecordDetail, PortalStage } from '../../shared/contracts/portal.js'
+import type { PortalComment, PortalHome, PortalMe, PortalRecordDetail, PortalStage } from '../../shared/contracts/portal.js'
 import type { Deps } from '../deps.js'
+import { randomUUID } from 'node:crypto'
 import { notFound } from '../errors.js'
+import { notifyTeamOfClientComment } from '../modules/notifications/notifications.service.js'
+import { findWorkspaceById } from '../modules/workspace/workspace.service.js'
+import { recordEvent, type RequestMeta } from './access/events.js'
 import type { ClientPrincipal } from './access/access.service.js'
 import { projectFields } from './projection.js'
 import { listPortalSettings } from './settings.service.js'
@@ -236,4 +240,22 @@ export async function openFile(deps: Deps, p: PortalPrincipal, fileId: string): 
     .executeTakeFirst()
   if (!row) throw notFound(NOT_FOUND)
   return { file: { id: row.id, name: row.name, size: Number(row.size), recordId: row.record_id }, stream: await deps.storage.get(row.storage_key) }
+}
+
+/** A client's comment on a shared record whose type shows comments; the owner and watchers are emailed. */
+export async function postComment(deps: Deps, p: ClientPrincipal, recordId: string, body: string, meta: RequestMeta): Promise<PortalComment> {
+  const { row, settings } = await findScopedRecord(deps, p, recordId)
+  if (!settings.showComments) throw notFound(NOT_FOUND)
+  const ws = await findWorkspaceById(deps, p.workspaceId)
+  const now = deps.clock()
+  const id = randomUUID()
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('comments')
+      .values({ id, workspace_id: p.workspaceId, record_id: row.id, author_user_id: null, author_contact_id: p.contactId, body, created_at: now.toISOString() })
+      .execute()
+    await recordEvent(trx, now, { workspaceId: p.workspaceId, companyId: p.companyId, grantId: p.grantId, contactId: p.contactId, kind: 'commented', detail: row.name, meta })
+    await notifyTeamOfClientComment(deps, trx, { workspaceId: p.workspaceId, recordId: row.id, commentId: id, authorName: p.contactName, body, ws })
+  })
+  return { id, body, authorName: p.contactName, side: 'client', createdAt: now.toISOString() }
 }

@@ -88,3 +88,15 @@ export const PortalRecordDetail = z.object({
   canComment: z.boolean(),
 })
 export type PortalRecordDetail = z.infer<typeof PortalRecordDetail>
+
+export const PostPortalComment = z.strictObject({
+  body: z.string().trim().min(1, 'cannot be empty').max(10_000, 'must be at most 10,000 characters'),
+})
+
+export const PortalPreferences = z.object({
+  status: z.enum(['none', 'pending', 'confirmed', 'unsubscribed']),
+  statusChanges: z.boolean(),
+  commentReplies: z.boolean(),
+})
+export type PortalPreferences = z.infer<typeof PortalPreferences>
+export const UpdatePortalPreferences = z.strictObject({ statusChanges: z.boolean(), commentReplies: z.boolean() })

@@ -22,6 +22,8 @@ export const Workspace = z.object({
   brandColor: z.string(),
   postalAddress: z.string(),
   senderName: z.string(),
+  replyTo: z.string().nullable(),
+  emailFooter: z.string().nullable(),
 })
 export type Workspace = z.infer<typeof Workspace>
 const LogoUrl = z
@@ -34,7 +36,12 @@ export const UpdateWorkspace = z.strictObject({
   brandColor: HexColor.optional(),
   postalAddress: z.string().trim().min(1, 'is required').max(500).optional(),
   senderName: Name.optional(),
+  replyTo: Email.nullable().optional(),
+  emailFooter: z.string().trim().max(500, 'must be at most 500 characters').nullable().optional(),
 })
+
+export const EmailPreview = z.object({ kind: z.string(), label: z.string(), subject: z.string(), text: z.string(), html: z.string() })
+export type EmailPreview = z.infer<typeof EmailPreview>
 
 export const StaffUser = z.object({ id: Id, name: z.string(), email: z.string(), role: z.enum(['admin', 'member']) })
 export type StaffUser = z.infer<typeof StaffUser>

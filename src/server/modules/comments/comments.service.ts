@@ -3,6 +3,7 @@ import type { Comment } from '../../../shared/contracts/staff.js'
 import type { Deps } from '../../deps.js'
 import type { StaffPrincipal } from '../../staff/principal.js'
 import { getRecordRow } from '../records/records.service.js'
+import { staffCommented } from '../notifications/notifications.service.js'
 import * as q from './comments.queries.js'
 
 type Row = Awaited<ReturnType<typeof q.listComments>>[number]
@@ -22,14 +23,18 @@ export async function listComments(deps: Deps, staff: StaffPrincipal, recordId: 
 export async function postStaffComment(deps: Deps, staff: StaffPrincipal, recordId: string, body: string): Promise<Comment> {
   await getRecordRow(deps, staff.workspaceId, recordId)
   const id = randomUUID()
-  await q.insertComment(deps.db, {
-    id,
-    workspace_id: staff.workspaceId,
-    record_id: recordId,
-    author_user_id: staff.userId,
-    author_contact_id: null,
-    body,
-    created_at: deps.clock().toISOString(),
+  const now = deps.clock()
+  await deps.db.transaction().execute(async (trx) => {
+    await q.insertComment(trx, {
+      id,
+      workspace_id: staff.workspaceId,
+      record_id: recordId,
+      author_user_id: staff.userId,
+      author_contact_id: null,
+      body,
+      created_at: now.toISOString(),
+    })
+    await staffCommented(trx, now, staff.workspaceId, id)
   })
   return (await listComments(deps, staff, recordId)).find((c) => c.id === id)!
 }

@@ -61,6 +61,15 @@ function reorder<T extends { id: string }>(items: T[], id: string, position: num
   return rest.map((i, index) => ({ id: i.id, position: index }))
 }
 
+/** The positions left after `removed` goes: 0..n-2, so the next one added (at n-1) goes last, not beside another. */
+function renumber<T extends { id: string; position: number }>(items: T[], removed: string): { id: string; position: number }[] {
+  return items
+    .filter((i) => i.id !== removed)
+    .map((i, index) => ({ id: i.id, position: index, was: i.position }))
+    .filter((i) => i.position !== i.was)
+    .map(({ id, position }) => ({ id, position }))
+}
+
 export async function createStage(deps: Deps, staff: StaffPrincipal, typeId: string, input: z.infer<typeof CreateStage>): Promise<RecordType> {
   requireAdmin(staff)
   const type = await getRecordType(deps, staff.workspaceId, typeId)
@@ -87,9 +96,15 @@ export async function deleteStage(deps: Deps, staff: StaffPrincipal, typeId: str
   const type = await getRecordType(deps, staff.workspaceId, typeId)
   if (!type.stages.some((s) => s.id === stageId)) throw notFound('Stage not found')
   const inUse = await q.countRecordsInStage(deps.db, staff.workspaceId, stageId)
-  if (inUse > 0) throw new AppError('CONFLICT', `${inUse} ${inUse === 1 ? type.singular : type.plural} are in this stage; move them to another stage first`)
+  if (inUse > 0) {
+    const what = inUse === 1 ? `1 ${type.singular} is in this stage; move it` : `${inUse} ${type.plural} are in this stage; move them`
+    throw new AppError('CONFLICT', `${what} to another stage first`)
+  }
   if (type.stages.length === 1) throw new AppError('CONFLICT', 'A pipeline needs at least one stage')
-  await q.deleteStage(deps.db, staff.workspaceId, stageId)
+  await deps.db.transaction().execute(async (trx) => {
+    await q.deleteStage(trx, staff.workspaceId, stageId)
+    for (const s of renumber(type.stages, stageId)) await q.updateStage(trx, staff.workspaceId, s.id, { position: s.position })
+  })
   return getRecordType(deps, staff.workspaceId, typeId)
 }
 
@@ -144,6 +159,9 @@ export async function deleteField(deps: Deps, staff: StaffPrincipal, typeId: str
   requireAdmin(staff)
   const type = await getRecordType(deps, staff.workspaceId, typeId)
   if (!type.fields.some((f) => f.id === fieldId)) throw notFound('Field not found')
-  await q.deleteField(deps.db, staff.workspaceId, fieldId)
+  await deps.db.transaction().execute(async (trx) => {
+    await q.deleteField(trx, staff.workspaceId, fieldId)
+    for (const f of renumber(type.fields, fieldId)) await q.updateField(trx, staff.workspaceId, f.id, { position: f.position })
+  })
   return getRecordType(deps, staff.workspaceId, typeId)
 }

@@ -9,6 +9,7 @@ import { companyExists } from '../companies/companies.service.js'
 import { getRecordType, listRecordTypes } from '../record-types/record-types.service.js'
 import { assertStaffIds } from '../users/users.service.js'
 import { checkValues } from './field-values.js'
+import { recordChanged, type RecordChange } from '../notifications/notifications.service.js'
 import * as q from './records.queries.js'
 
 type Row = NonNullable<Awaited<ReturnType<typeof q.findRecord>>>
@@ -103,18 +104,26 @@ export async function createRecord(deps: Deps, staff: StaffPrincipal, input: z.i
 export async function updateRecord(deps: Deps, staff: StaffPrincipal, id: string, input: z.infer<typeof UpdateRecord>): Promise<RecordDetail> {
   const row = await getRecordRow(deps, staff.workspaceId, id)
   const type = await getRecordType(deps, staff.workspaceId, row.record_type_id)
+  // On create, no stage means the first one; on update, null would silently move the record there.
+  if (input.stageId === null && type.hasPipeline) throw new AppError('VALIDATION', `stageId: a ${type.singular} is always in a stage of its pipeline`, 'stageId')
   const stageId = input.stageId === undefined ? undefined : checkStage(type, input.stageId)
   const checked = checkValues(type, input.values ?? {})
   await checkRefs(deps, staff, input)
   await checkUserValues(deps, staff, checked)
+  const now = deps.clock()
+  const changes: RecordChange[] = [
+    ...(stageId !== undefined && stageId !== row.stage_id ? [{ kind: 'stage' as const, from: row.stage_id, to: stageId }] : []),
+    ...(input.status !== undefined && input.status !== row.status ? [{ kind: 'status' as const, from: row.status, to: input.status }] : []),
+  ]
   await deps.db.transaction().execute(async (trx) => {
+    await recordChanged(trx, now, staff.workspaceId, id, changes)
     await q.updateRecord(trx, staff.workspaceId, id, {
       ...(input.name !== undefined && { name: input.name }),
       ...(input.companyId !== undefined && { company_id: input.companyId }),
       ...(stageId !== undefined && { stage_id: stageId }),
       ...(input.status !== undefined && { status: input.status }),
       ...(input.ownerId !== undefined && { owner_id: input.ownerId }),
-      updated_at: deps.clock().toISOString(),
+      updated_at: now.toISOString(),
     })
     for (const { field, value } of checked) await q.setValue(trx, staff.workspaceId, id, field.id, value === null ? null : JSON.stringify(value))
     if (input.watcherIds) await q.setWatchers(trx, staff.workspaceId, id, [...new Set(input.watcherIds)])

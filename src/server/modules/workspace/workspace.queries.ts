@@ -2,7 +2,7 @@ import type { Updateable } from 'kysely'
 import type { Db } from '../../db/database.js'
 import type { WorkspaceRow } from '../../db/schema.js'
 
-const COLUMNS = ['id', 'slug', 'name', 'logo_url', 'brand_color', 'postal_address', 'sender_name'] as const
+const COLUMNS = ['id', 'slug', 'name', 'logo_url', 'brand_color', 'postal_address', 'sender_name', 'reply_to', 'email_footer'] as const
 
 export const findWorkspace = (db: Db, id: string) => db.selectFrom('workspaces').select(COLUMNS).where('id', '=', id).executeTakeFirst()
 

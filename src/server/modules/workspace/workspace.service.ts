@@ -15,6 +15,8 @@ const toWorkspace = (w: Row): Workspace => ({
   brandColor: w.brand_color,
   postalAddress: w.postal_address,
   senderName: w.sender_name,
+  replyTo: w.reply_to,
+  emailFooter: w.email_footer,
 })
 
 export async function findWorkspaceById(deps: Deps, workspaceId: string): Promise<Workspace> {
@@ -33,9 +35,18 @@ export async function updateWorkspace(deps: Deps, staff: StaffPrincipal, input: 
     ...(input.brandColor !== undefined && { brand_color: input.brandColor }),
     ...(input.postalAddress !== undefined && { postal_address: input.postalAddress }),
     ...(input.senderName !== undefined && { sender_name: input.senderName }),
+    ...(input.replyTo !== undefined && { reply_to: input.replyTo }),
+    ...(input.emailFooter !== undefined && { email_footer: input.emailFooter || null }),
   })
   return getWorkspace(deps, staff)
 }
 
 /** What every email of this workspace is branded with. */
-export const brandOf = (w: Workspace): Brand => ({ name: w.name, logoUrl: w.logoUrl, brandColor: w.brandColor, postalAddress: w.postalAddress })
+export const brandOf = (w: Workspace): Brand => ({ name: w.name, logoUrl: w.logoUrl, brandColor: w.brandColor, postalAddress: w.postalAddress, footer: w.emailFooter })
+
+/** From, Reply-To and brand of customer-facing emails (Settings → Notifications). */
+export const customerSender = (w: Workspace, mailFrom: string) => ({
+  from: `"${w.senderName.replace(/["\r\n]/g, '')}" <${mailFrom}>`,
+  replyTo: w.replyTo,
+  brand: brandOf(w),
+})
