@@ -8,7 +8,7 @@ import { loadConfig, type Config } from '../../src/server/config.js'
 import { migrateToLatest, openDatabase } from '../../src/server/db/database.js'
 import type { Deps } from '../../src/server/deps.js'
 import { createMailer, type Mailer } from '../../src/server/email/mailer.js'
-import { emailSendHandler } from '../../src/server/email/outbox.js'
+import { jobHandlers } from '../../src/server/jobs/handlers.js'
 import { createWorker, type Worker } from '../../src/server/jobs/worker.js'
 import { createLocalStore } from '../../src/server/storage/local-store.js'
 import { createPgSchema, type TestDatabase } from './databases.js'
@@ -58,7 +58,7 @@ export async function buildTestApp(db: TestDatabase, options: { env?: Record<str
   const deps: Deps = { config, db: kysely, dialect, clock, mailer, storage: createLocalStore(path.join(dataDir, 'storage')) }
   const app = await buildApp(deps)
   const silent = { error: () => undefined, info: () => undefined }
-  const worker = createWorker({ db: kysely, dialect, clock, log: silent, handlers: { 'email.send': emailSendHandler(kysely, mailer, clock) } })
+  const worker = createWorker({ db: kysely, dialect, clock, log: silent, handlers: jobHandlers(deps) })
   return {
     app,
     deps,
