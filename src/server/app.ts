@@ -14,6 +14,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { sql } from 'kysely'
 import type { Deps } from './deps.js'
 import { installErrorHandler } from './error-handler.js'
+import { createMetrics, installObservability, type Metrics } from './http/observability.js'
 import { assertSameOrigin } from './security/same-origin.js'
 import { staffPlugin } from './staff/plugin.js'
 import { authRoutes, userRoutes } from './modules/users/users.routes.js'
@@ -37,16 +38,18 @@ import { portalSessionRoutes } from './portal/session.routes.js'
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 const WEB_DIR = path.resolve('dist/web')
 
-export async function buildApp(deps: Deps, options: { logger?: FastifyServerOptions['loggerInstance'] } = {}) {
+export async function buildApp(deps: Deps, options: { logger?: FastifyServerOptions['loggerInstance']; metrics?: Metrics } = {}) {
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64 ? req.headers['x-request-id'] : randomUUID()),
     trustProxy: true,
+    disableRequestLogging: true, // our onResponse log redacts tokens in URLs
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   installErrorHandler(app)
+  installObservability(app, options.metrics ?? createMetrics(deps))
 
   await app.register(cookie)
   await app.register(helmet, {

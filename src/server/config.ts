@@ -17,6 +17,7 @@ const EnvSchema = z.object({
   ADMIN_PASSWORD: opt(z.string().min(8, 'at least 8 characters')),
   LOG_LEVEL: opt(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   WORKER: opt(z.enum(['on', 'off'])),
+  ROLE: opt(z.enum(['all', 'worker'])),
   SEED_DEMO: opt(z.enum(['on', 'off'])),
   PORTAL_SESSION_IDLE_HOURS: opt(z.coerce.number().positive().max(24 * 365)),
   PORTAL_SESSION_MAX_DAYS: opt(z.coerce.number().positive().max(365)),
@@ -34,6 +35,7 @@ export type Config = Readonly<{
   adminPassword: string | undefined
   logLevel: string
   runWorker: boolean
+  role: 'all' | 'worker'
   seedDemo: boolean
   secureCookies: boolean
   portal: Readonly<{ sessionIdleMs: number; sessionMaxMs: number }>
@@ -63,6 +65,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminPassword: e.ADMIN_PASSWORD,
     logLevel: e.LOG_LEVEL ?? 'info',
     runWorker: (e.WORKER ?? 'on') === 'on',
+    role: e.ROLE ?? 'all',
     seedDemo: (e.SEED_DEMO ?? 'on') === 'on',
     secureCookies: baseUrl.startsWith('https://'),
     // Defaults keep a client signed in for days; see docs/decisions/002-long-lived-portal-links.md.

@@ -1,21 +1,22 @@
-// Process entry: config → database → migrations → demo seed → HTTP + worker; graceful shutdown.
+// Process entry: config → database → migrations → demo seed → HTTP and/or worker; graceful shutdown.
+// `npm start` runs both; WORKER=off runs HTTP only; `npm run worker` (ROLE=worker) runs the worker only.
 import path from 'node:path'
 import pino from 'pino'
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
+import { ConfigError, loadConfig, type Config } from './config.js'
 import { migrateToLatest, openDatabase } from './db/database.js'
 import { isEmpty, seedDemo } from './db/seed.js'
 import type { Deps } from './deps.js'
 import { createMailer } from './email/mailer.js'
+import { countingStore, createMetrics } from './http/observability.js'
 import { jobHandlers } from './jobs/handlers.js'
 import { createWorker } from './jobs/worker.js'
-import { createLocalStore } from './storage/local-store.js'
 import { sendExpiryReminders } from './portal/access/access.service.js'
+import { createLocalStore } from './storage/local-store.js'
 
-async function main(): Promise<void> {
-  let config
+function readConfig(): Config {
   try {
-    config = loadConfig()
+    return loadConfig()
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message)
@@ -23,39 +24,47 @@ async function main(): Promise<void> {
     }
     throw err
   }
-  const logger = pino({
-    level: config.logLevel,
-    redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], remove: true },
-  })
+}
+
+async function main(): Promise<void> {
+  const config = readConfig()
+  const runHttp = config.role !== 'worker'
+  const runWorker = config.role === 'worker' || config.runWorker
+  const logger = pino({ level: config.logLevel })
   const { db, dialect } = openDatabase(config.databaseUrl)
   await migrateToLatest(db)
+  const clock = () => new Date()
+  const metrics = createMetrics({ db, clock })
   const deps: Deps = {
     config,
     db,
     dialect,
-    clock: () => new Date(),
+    clock,
     mailer: createMailer(config),
-    storage: createLocalStore(path.join(config.dataDir, 'storage')),
+    storage: countingStore(createLocalStore(path.join(config.dataDir, 'storage')), metrics.storageFailures),
   }
 
-  let seeded
-  if (config.seedDemo && (await isEmpty(deps))) seeded = await seedDemo(deps, { email: config.adminEmail, password: config.adminPassword })
+  const seeded = runHttp && config.seedDemo && (await isEmpty(deps)) ? await seedDemo(deps, { email: config.adminEmail, password: config.adminPassword }) : undefined
 
-  const app = await buildApp(deps, { logger })
-  const worker = createWorker({ db, dialect, clock: deps.clock, log: logger, handlers: jobHandlers(deps) })
+  const worker = createWorker({ db, dialect, clock, log: logger, handlers: jobHandlers(deps) })
   let reminders: NodeJS.Timeout | undefined
-  if (config.runWorker) {
+  if (runWorker) {
     worker.start()
     const remind = () => void sendExpiryReminders(deps).catch((err: unknown) => logger.error({ err }, 'expiry reminders failed'))
     remind()
     reminders = setInterval(remind, 3_600_000)
   }
-  await app.listen({ port: config.port, host: config.host })
 
-  const mailNote = deps.mailer.kind === 'mailbox' ? ` Mail goes to the local mailbox (${path.join(config.dataDir, 'mail')}, and Settings → Email → Outbox).` : ''
-  console.log(`\nCoeffection is running at ${config.baseUrl}/app${mailNote}`)
-  if (seeded) {
-    console.log(`Demo workspace created. Sign in as ${seeded.adminEmail}${seeded.generatedPassword ? ` with password ${seeded.adminPassword}` : ' (password from ADMIN_PASSWORD)'}\n`)
+  const app = runHttp ? await buildApp(deps, { logger, metrics }) : undefined
+  if (app) {
+    await app.listen({ port: config.port, host: config.host })
+    const mailNote = deps.mailer.kind === 'mailbox' ? ` Mail goes to the local mailbox (${path.join(config.dataDir, 'mail')}, and Settings → Email → Outbox).` : ''
+    console.log(`\nCoeffection is running at ${config.baseUrl}/app${mailNote}`)
+    if (seeded) {
+      console.log(`Demo workspace created. Sign in as ${seeded.adminEmail}${seeded.generatedPassword ? ` with password ${seeded.adminPassword}` : ' (password from ADMIN_PASSWORD)'}\n`)
+    }
+  } else {
+    console.log('Coeffection worker is running (no HTTP).')
   }
 
   let closing = false
@@ -64,7 +73,7 @@ async function main(): Promise<void> {
     closing = true
     logger.info({ signal }, 'shutting down')
     clearInterval(reminders)
-    await app.close() // stops accepting, finishes requests in flight
+    await app?.close() // stops accepting, finishes requests in flight
     await worker.stop() // finishes the job in hand
     deps.mailer.close()
     await db.destroy()

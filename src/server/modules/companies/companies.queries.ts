@@ -1,6 +1,7 @@
 import type { Insertable, Updateable } from 'kysely'
 import type { Executor } from '../../jobs/outbox.js'
 import type { CompanyRow } from '../../db/schema.js'
+import { containsText } from '../../db/search.js'
 
 const listBase = (db: Executor, workspaceId: string) =>
   db
@@ -17,7 +18,7 @@ const listBase = (db: Executor, workspaceId: string) =>
 
 export function listCompanies(db: Executor, workspaceId: string, q?: string) {
   let query = listBase(db, workspaceId)
-  if (q) query = query.where((eb) => eb(eb.fn('lower', ['c.name']), 'like', `%${q.toLowerCase().replace(/[%_\\]/g, '')}%`))
+  if (q) query = query.where(containsText('c.name', q))
   return query.orderBy('c.name').limit(500).execute()
 }
 

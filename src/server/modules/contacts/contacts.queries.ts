@@ -1,6 +1,7 @@
 import type { Insertable, Updateable } from 'kysely'
 import type { Executor } from '../../jobs/outbox.js'
 import type { ContactRow } from '../../db/schema.js'
+import { containsText } from '../../db/search.js'
 
 const base = (db: Executor, workspaceId: string) =>
   db
@@ -13,8 +14,8 @@ export function listContacts(db: Executor, workspaceId: string, filter: { q?: st
   let query = base(db, workspaceId)
   if (filter.companyId) query = query.where('ct.company_id', '=', filter.companyId)
   if (filter.q) {
-    const like = `%${filter.q.toLowerCase().replace(/[%_\\]/g, '')}%`
-    query = query.where((eb) => eb.or([eb(eb.fn('lower', ['ct.name']), 'like', like), eb(eb.fn('lower', ['ct.email']), 'like', like)]))
+    const term = filter.q
+    query = query.where((eb) => eb.or([containsText('ct.name', term), containsText('ct.email', term)]))
   }
   return query.orderBy('ct.name').limit(500).execute()
 }
