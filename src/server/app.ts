@@ -2,7 +2,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyServerOptions } from 'fastify'
 import cookie from '@fastify/cookie'
 import helmet from '@fastify/helmet'
 import multipart from '@fastify/multipart'
@@ -28,6 +28,7 @@ import { commentRoutes } from './modules/comments/comments.routes.js'
 import { emailRoutes } from './modules/emails/emails.routes.js'
 import { portalAdminRoutes } from './portal/admin.routes.js'
 import { notificationRoutes } from './modules/notifications/notifications.routes.js'
+import { storageRoutes } from './storage/storage.routes.js'
 import { linkRoutes } from './portal/link.routes.js'
 import { clientResolver, portalPlugin, previewResolver } from './portal/plugin.js'
 import { portalRecordRoutes } from './portal/records.routes.js'
@@ -43,7 +44,7 @@ export async function buildApp(deps: Deps, options: { logger?: FastifyServerOpti
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64 ? req.headers['x-request-id'] : randomUUID()),
     trustProxy: true,
-    disableRequestLogging: true, // our onResponse log redacts tokens in URLs
+    logController: new LogController({ disableRequestLogging: true }), // our onResponse log redacts tokens in URLs
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
@@ -83,7 +84,7 @@ export async function buildApp(deps: Deps, options: { logger?: FastifyServerOpti
   await app.register(staffPlugin, {
     prefix: '/api/v1',
     deps,
-    routes: [userRoutes, workspaceRoutes, companyRoutes, contactRoutes, recordTypeRoutes, recordRoutes, fileRoutes, commentRoutes, emailRoutes, notificationRoutes, portalAdminRoutes],
+    routes: [userRoutes, workspaceRoutes, companyRoutes, contactRoutes, recordTypeRoutes, recordRoutes, fileRoutes, commentRoutes, emailRoutes, notificationRoutes, portalAdminRoutes, storageRoutes],
   })
   await app.register(linkRoutes, { deps })
   await app.register(subscriptionRoutes, { deps })

@@ -18,6 +18,13 @@ const EnvSchema = z.object({
   LOG_LEVEL: opt(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   WORKER: opt(z.enum(['on', 'off'])),
   ROLE: opt(z.enum(['all', 'worker'])),
+  DROPBOX_APP_KEY: opt(z.string().min(1)),
+  DROPBOX_APP_SECRET: opt(z.string().min(1)),
+  DROPBOX_API_URL: opt(z.url()),
+  DROPBOX_CONTENT_URL: opt(z.url()),
+  DROPBOX_AUTHORIZE_URL: opt(z.url()),
+  DROPBOX_TOKEN_URL: opt(z.url()),
+  TOKEN_ENCRYPTION_KEY: opt(z.string().regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, 'must be 32 bytes as 64 hex characters or base64')),
   SEED_DEMO: opt(z.enum(['on', 'off'])),
   PORTAL_SESSION_IDLE_HOURS: opt(z.coerce.number().positive().max(24 * 365)),
   PORTAL_SESSION_MAX_DAYS: opt(z.coerce.number().positive().max(365)),
@@ -39,6 +46,8 @@ export type Config = Readonly<{
   seedDemo: boolean
   secureCookies: boolean
   portal: Readonly<{ sessionIdleMs: number; sessionMaxMs: number }>
+  /** Present when a Dropbox app is configured (DROPBOX_APP_KEY, DROPBOX_APP_SECRET, TOKEN_ENCRYPTION_KEY). */
+  dropbox: Readonly<{ appKey: string; appSecret: string; apiUrl?: string; contentUrl?: string; authorizeUrl?: string; tokenUrl?: string; encryptionKey: string }> | undefined
 }>
 
 export class ConfigError extends Error {}
@@ -50,6 +59,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${String(issue.path[0])} ${issue.message.replace(/^Invalid input: /, '')}`)
   }
   const e = parsed.data
+  if (e.DROPBOX_APP_KEY && (!e.DROPBOX_APP_SECRET || !e.TOKEN_ENCRYPTION_KEY)) {
+    throw new ConfigError('Invalid configuration: DROPBOX_APP_KEY needs DROPBOX_APP_SECRET and TOKEN_ENCRYPTION_KEY (tokens are encrypted at rest)')
+  }
   const port = e.PORT ?? 3000
   const dataDir = path.resolve(e.DATA_DIR ?? './data')
   const baseUrl = (e.BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, '')
@@ -73,5 +85,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sessionIdleMs: (e.PORTAL_SESSION_IDLE_HOURS ?? 7 * 24) * 3_600_000,
       sessionMaxMs: (e.PORTAL_SESSION_MAX_DAYS ?? 30) * 86_400_000,
     }),
+    dropbox:
+      e.DROPBOX_APP_KEY && e.DROPBOX_APP_SECRET && e.TOKEN_ENCRYPTION_KEY
+        ? Object.freeze({
+            appKey: e.DROPBOX_APP_KEY,
+            appSecret: e.DROPBOX_APP_SECRET,
+            encryptionKey: e.TOKEN_ENCRYPTION_KEY,
+            ...(e.DROPBOX_API_URL && { apiUrl: e.DROPBOX_API_URL }),
+            ...(e.DROPBOX_CONTENT_URL && { contentUrl: e.DROPBOX_CONTENT_URL }),
+            ...(e.DROPBOX_AUTHORIZE_URL && { authorizeUrl: e.DROPBOX_AUTHORIZE_URL }),
+            ...(e.DROPBOX_TOKEN_URL && { tokenUrl: e.DROPBOX_TOKEN_URL }),
+          })
+        : undefined,
   })
 }

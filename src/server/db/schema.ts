@@ -254,6 +254,29 @@ export interface RecordChangeRow {
   notified_at: string | null
 }
 
+export interface StorageConnectionRow {
+  workspace_id: string
+  provider: 'dropbox'
+  account_id: string
+  account_name: string
+  account_email: string
+  access_token_enc: string
+  refresh_token_enc: string
+  access_expires_at: string
+  status: 'connected' | 'broken'
+  broken_reason: string | null
+  connected_by_user_id: string | null
+  connected_at: string
+  updated_at: string
+}
+export interface OAuthStateRow {
+  state_hash: string
+  workspace_id: string
+  user_id: string
+  verifier_enc: string
+  expires_at: string
+}
+
 export interface Database {
   workspaces: WorkspaceRow
   users: UserRow
@@ -279,4 +302,6 @@ export interface Database {
   portal_subscriptions: PortalSubscriptionRow
   unsubscribe_tokens: UnsubscribeTokenRow
   record_changes: RecordChangeRow
+  storage_connections: StorageConnectionRow
+  oauth_states: OAuthStateRow
 }

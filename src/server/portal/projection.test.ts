@@ -45,7 +45,13 @@ describe('formatValue', () => {
   })
 
   it('url: an href only for http(s), shown without the scheme and trailing slash', () => {
-    expect(formatValue(field('url'), 'https://acme.example/brand/', none)).toEqual({ key: 'url_key', label: 'url label', kind: 'url', display: 'acme.example/brand', href: 'https://acme.example/brand/' })
+    expect(formatValue(field('url'), 'https://acme.example/brand/', none)).toEqual({
+      key: 'url_key',
+      label: 'url label',
+      kind: 'url',
+      display: 'acme.example/brand',
+      href: 'https://acme.example/brand/',
+    })
     expect(formatValue(field('url'), 'HTTP://Acme.example', none)).toMatchObject({ display: 'Acme.example', href: 'HTTP://Acme.example' })
     for (const unsafe of ['javascript:alert(1)', 'data:text/html,<b>x</b>', 'ftp://files.acme.example', '//evil.example', ' https://acme.example', 'vbscript:x']) {
       const v = formatValue(field('url'), unsafe, none)
@@ -103,7 +109,14 @@ describe('projectFields', () => {
   })
 
   it('skips visible fields without a value or with an empty one', () => {
-    const out = projectFields(fields, new Map<string, string | null>([['a', ''], ['c', null]]), none)
+    const out = projectFields(
+      fields,
+      new Map<string, string | null>([
+        ['a', ''],
+        ['c', null],
+      ]),
+      none,
+    )
     expect(out).toEqual([])
   })
 })

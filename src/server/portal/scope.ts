@@ -3,8 +3,12 @@
 // types; a hidden field's value is never selected. Anything out of scope is "not found".
 // Changes to this file need two reviewers.
 import type { Readable } from 'node:stream'
+import { AppError } from '../errors.js'
+import { notifyTeamOfClientUpload } from '../modules/notifications/notifications.service.js'
+import { checkUploadName, guardUpload, MAX_UPLOAD_BYTES } from '../storage/upload-rules.js'
+import { deleteStoredFile, openStoredFile, storageFor, type StoredFile } from '../storage/workspace-storage.js'
 import type { FieldValue } from '../../shared/contracts/common.js'
-import type { PortalComment, PortalHome, PortalMe, PortalRecordDetail, PortalStage } from '../../shared/contracts/portal.js'
+import type { PortalComment, PortalFile, PortalHome, PortalMe, PortalRecordDetail, PortalStage } from '../../shared/contracts/portal.js'
 import type { Deps } from '../deps.js'
 import { randomUUID } from 'node:crypto'
 import { notFound } from '../errors.js'
@@ -221,11 +225,11 @@ export async function getRecord(deps: Deps, p: PortalPrincipal, recordId: string
 }
 
 /** A file of a shared record of this company whose type shows files; anything else is "not found". */
-export async function openFile(deps: Deps, p: PortalPrincipal, fileId: string): Promise<{ file: { id: string; name: string; size: number; recordId: string }; stream: Readable }> {
+export async function openFile(deps: Deps, p: PortalPrincipal, fileId: string): Promise<{ file: { id: string; name: string; size: number; recordId: string }; stored: StoredFile }> {
   const types = (await sharedTypes(deps, p)).filter((t) => t.showFiles)
   const row = await deps.db
     .selectFrom('files as f')
-    .select(['f.id', 'f.name', 'f.size', 'f.storage_key', 'f.record_id'])
+    .select(['f.id', 'f.name', 'f.size', 'f.storage_key', 'f.storage_provider', 'f.record_id'])
     .where('f.workspace_id', '=', p.workspaceId)
     .where('f.id', '=', fileId)
     .where(
@@ -239,7 +243,7 @@ export async function openFile(deps: Deps, p: PortalPrincipal, fileId: string): 
     )
     .executeTakeFirst()
   if (!row) throw notFound(NOT_FOUND)
-  return { file: { id: row.id, name: row.name, size: Number(row.size), recordId: row.record_id }, stream: await deps.storage.get(row.storage_key) }
+  return { file: { id: row.id, name: row.name, size: Number(row.size), recordId: row.record_id }, stored: await openStoredFile(deps, p.workspaceId, row) }
 }
 
 /** A client's comment on a shared record whose type shows comments; the owner and watchers are emailed. */
@@ -259,3 +263,64 @@ export async function postComment(deps: Deps, p: ClientPrincipal, recordId: stri
   })
   return { id, body, authorName: p.contactName, side: 'client', createdAt: now.toISOString() }
 }
+
+/**
+ * A client's upload into the staff's own storage, under /{root}/{record}/client-uploads. Only when the
+ * type allows uploads and shows files and the grant has a root folder; checked by name, then by content
+ * and size while streaming. A rejected or interrupted upload leaves no file and no row.
+ */
+export async function uploadClientFile(
+  deps: Deps,
+  p: ClientPrincipal,
+  recordId: string,
+  upload: { filename: string; stream: Readable },
+  meta: RequestMeta,
+): Promise<PortalFile> {
+  const { row, settings } = await findScopedRecord(deps, p, recordId)
+  if (!settings.allowUploads || !settings.showFiles || !p.uploadsFolder) {
+    upload.stream.resume()
+    throw new AppError('FORBIDDEN', 'Uploads are not enabled for this record')
+  }
+  let rule
+  try {
+    rule = checkUploadName(upload.filename)
+  } catch (err) {
+    upload.stream.resume()
+    throw err
+  }
+  const storage = await storageFor(deps, p.workspaceId)
+  const folder = await storage.ensureUploadFolder(p.uploadsFolder, row.name)
+  const stored = await storage.putInFolder(folder, upload.filename, guardUpload(upload.stream, rule, { maxBytes: MAX_UPLOAD_BYTES }), MAX_UPLOAD_BYTES)
+  const ws = await findWorkspaceById(deps, p.workspaceId)
+  const now = deps.clock()
+  const id = randomUUID()
+  const name = stored.name
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('files')
+        .values({
+          id,
+          workspace_id: p.workspaceId,
+          record_id: row.id,
+          name,
+          size: stored.size,
+          content_type: rule.contentType,
+          storage_provider: storage.provider,
+          storage_key: stored.key,
+          source: 'client',
+          uploaded_by_user_id: null,
+          uploaded_by_contact_id: p.contactId,
+          created_at: now.toISOString(),
+        })
+        .execute()
+      await recordEvent(trx, now, { workspaceId: p.workspaceId, companyId: p.companyId, grantId: p.grantId, contactId: p.contactId, kind: 'uploaded', detail: name, meta })
+      await notifyTeamOfClientUpload(deps, trx, { workspaceId: p.workspaceId, recordId: row.id, fileId: id, fileName: name, authorName: p.contactName, ws })
+    })
+  } catch (err) {
+    await deleteStoredFile(deps, p.workspaceId, { storage_provider: storage.provider, storage_key: stored.key }).catch(() => undefined)
+    throw err
+  }
+  return { id, name, size: stored.size, createdAt: now.toISOString(), source: 'client', uploadedBy: p.contactName }
+}
+

@@ -8,7 +8,7 @@ import type { Deps } from '../deps.js'
 import { brandOf, findWorkspaceById } from '../modules/workspace/workspace.service.js'
 import { defaultBrand } from './brand.js'
 import { requestMeta } from './cookies.js'
-import { changeByUnsubscribeToken, confirmSubscription, findByUnsubscribeToken, isConfirmTokenUsable } from './notifications/subscriptions.service.js'
+import { changeByUnsubscribeToken, confirmSubscription, confirmTokenWorkspace, findByUnsubscribeToken } from './notifications/subscriptions.service.js'
 import { confirmPage, invalidTokenPage, messagePage, unsubscribePage, type PageBrand } from './pages.js'
 
 const TokenParams = z.object({ token: z.string().max(200) })
@@ -20,14 +20,18 @@ export const subscriptionRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (
   const brandFor = async (workspaceId: string): Promise<PageBrand> => brandOf(await findWorkspaceById(deps, workspaceId))
   const invalid = async (reply: FastifyReply) => html(reply, 410, invalidTokenPage(await defaultBrand(deps)))
 
-  app.get('/portal/confirm/:token', { config: limited, schema: { hide: true, params: TokenParams } }, async (request, reply) =>
-    (await isConfirmTokenUsable(deps, request.params.token)) ? html(reply, 200, confirmPage(await defaultBrand(deps), request.params.token)) : invalid(reply),
-  )
-  app.post('/portal/confirm', { config: limited, schema: { hide: true, body: z.object({ token: z.string().max(200) }) } }, async (request, reply) =>
-    (await confirmSubscription(deps, request.body.token, requestMeta(request)))
-      ? html(reply, 200, messagePage(await defaultBrand(deps), 'You are subscribed', 'Thank you. We will email you about the updates you chose. Every email has a link to stop them.'))
-      : invalid(reply),
-  )
+  // A usable token names its workspace, whose brand the page carries (never another tenant's);
+  // unknown and expired tokens both get the deployment's invalid page, so they look the same.
+  app.get('/portal/confirm/:token', { config: limited, schema: { hide: true, params: TokenParams } }, async (request, reply) => {
+    const workspaceId = await confirmTokenWorkspace(deps, request.params.token)
+    return workspaceId ? html(reply, 200, confirmPage(await brandFor(workspaceId), request.params.token)) : invalid(reply)
+  })
+  app.post('/portal/confirm', { config: limited, schema: { hide: true, body: z.object({ token: z.string().max(200) }) } }, async (request, reply) => {
+    const workspaceId = await confirmSubscription(deps, request.body.token, requestMeta(request))
+    return workspaceId
+      ? html(reply, 200, messagePage(await brandFor(workspaceId), 'You are subscribed', 'Thank you. We will email you about the updates you chose. Every email has a link to stop them.'))
+      : invalid(reply)
+  })
 
   const pageFor = async (token: string) => {
     const sub = await findByUnsubscribeToken(deps, token)

@@ -97,8 +97,12 @@ export interface DropboxApiOptions {
   contentUrl?: string
   /** Current access token. Called before every attempt, so a refreshed token is picked up. */
   getAccessToken: () => Promise<string>
-  /** Called once per call on 401 `expired_access_token`; should refresh what `getAccessToken` returns. */
-  onUnauthorized?: () => Promise<void>
+  /**
+   * Called at most once per call on 401 `expired_access_token`, with the token that was refused;
+   * it should refresh what `getAccessToken` returns (and may skip if that token was already replaced).
+   * What it throws (e.g. DropboxAuthError for `invalid_grant`) is what the call throws.
+   */
+  onUnauthorized?: (expiredToken: string) => Promise<void>
   /** Injectable for tests; defaults to setTimeout. */
   sleep?: (ms: number) => Promise<void>
   random?: () => number
@@ -200,7 +204,7 @@ export function createDropboxApi(options: DropboxApiOptions): DropboxApi {
       if (res.status === 401) {
         if (err.tag === 'expired_access_token' && !refreshed && options.onUnauthorized) {
           refreshed = true
-          await options.onUnauthorized()
+          await options.onUnauthorized(token)
           emit({ route, status: 401, requestId, attempt, retryInMs: 0, reason: 'token_refreshed' })
           continue
         }

@@ -72,3 +72,17 @@ export const PortalShareInfo = z.object({
   activity: z.array(PortalActivity),
 })
 export type PortalShareInfo = z.infer<typeof PortalShareInfo>
+
+export const StorageStatus = z.object({
+  provider: z.enum(['local', 'dropbox']),
+  dropboxAvailable: z.boolean(),
+  dropbox: z
+    .object({ accountName: z.string(), accountEmail: z.string(), status: z.enum(['connected', 'broken']), brokenReason: z.string().nullable(), connectedAt: Timestamp })
+    .nullable(),
+})
+export type StorageStatus = z.infer<typeof StorageStatus>
+export const FolderQuery = z.strictObject({ path: z.string().max(1000).optional() })
+export const StorageFolder = z.object({ name: z.string(), path: z.string() })
+export type StorageFolder = z.infer<typeof StorageFolder>
+export const ConnectDropbox = z.object({ authorizeUrl: z.string() })
+export const OAuthCallback = z.object({ code: z.string().max(2000).optional(), state: z.string().max(200).optional(), error: z.string().max(200).optional() })

@@ -7,7 +7,7 @@ const base = (db: Executor, workspaceId: string) =>
     .selectFrom('files as f')
     .leftJoin('users as u', 'u.id', 'f.uploaded_by_user_id')
     .leftJoin('contacts as c', 'c.id', 'f.uploaded_by_contact_id')
-    .select(['f.id', 'f.record_id', 'f.name', 'f.size', 'f.content_type', 'f.source', 'f.storage_key', 'f.created_at', 'u.name as user_name', 'c.name as contact_name'])
+    .select(['f.id', 'f.record_id', 'f.name', 'f.size', 'f.content_type', 'f.source', 'f.storage_key', 'f.storage_provider', 'f.created_at', 'u.name as user_name', 'c.name as contact_name'])
     .where('f.workspace_id', '=', workspaceId)
 
 export const listFiles = (db: Executor, workspaceId: string, recordId: string) =>

@@ -19,8 +19,9 @@ export const fileRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { d
     return reply.status(201).send(info)
   })
   app.get('/files/:id/download', { schema: { tags, params: IdParams } }, async (request, reply) => {
-    const { file, stream } = await files.openFile(deps, staffOf(request), request.params.id)
-    return sendAttachment(reply, file, stream)
+    const { file, stored } = await files.openFile(deps, staffOf(request), request.params.id)
+    if (stored.redirect !== undefined) return reply.header('cache-control', 'no-store').redirect(stored.redirect, 302)
+    return sendAttachment(reply, file, stored.stream)
   })
   app.delete('/files/:id', { schema: { tags, params: IdParams, response: { 200: Ok } } }, async (request) => {
     await files.deleteFile(deps, staffOf(request), request.params.id)

@@ -4,6 +4,7 @@ import type { FileInfo } from '../../../shared/contracts/staff.js'
 import type { Deps } from '../../deps.js'
 import { AppError, notFound } from '../../errors.js'
 import { safeName } from '../../storage/file-store.js'
+import { deleteStoredFile, openStoredFile, type StoredFile } from '../../storage/workspace-storage.js'
 import type { StaffPrincipal } from '../../staff/principal.js'
 import { getRecordRow } from '../records/records.service.js'
 import * as q from './files.queries.js'
@@ -60,17 +61,17 @@ export async function uploadFile(
   return toFileInfo((await q.findFile(deps.db, staff.workspaceId, id))!)
 }
 
-export async function openFile(deps: Deps, staff: StaffPrincipal, id: string): Promise<{ file: FileInfo; stream: Readable }> {
+export async function openFile(deps: Deps, staff: StaffPrincipal, id: string): Promise<{ file: FileInfo; stored: StoredFile }> {
   const row = await q.findFile(deps.db, staff.workspaceId, id)
   if (!row) throw notFound('File not found')
-  return { file: toFileInfo(row), stream: await deps.storage.get(row.storage_key) }
+  return { file: toFileInfo(row), stored: await openStoredFile(deps, staff.workspaceId, row) }
 }
 
 export async function deleteFile(deps: Deps, staff: StaffPrincipal, id: string): Promise<void> {
   const row = await q.findFile(deps.db, staff.workspaceId, id)
   if (!row) throw notFound('File not found')
   await q.deleteFile(deps.db, staff.workspaceId, id)
-  await deps.storage.delete(row.storage_key).catch(() => undefined)
+  await deleteStoredFile(deps, staff.workspaceId, row).catch(() => undefined)
 }
 
 export function requireFilePart<T>(part: T | undefined): T {

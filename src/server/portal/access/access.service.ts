@@ -16,6 +16,7 @@ import { listRecords } from '../../modules/records/records.service.js'
 import type { Workspace } from '../../../shared/contracts/staff.js'
 import { brandOf, findWorkspaceById } from '../../modules/workspace/workspace.service.js'
 import { listPortalSettings } from '../settings.service.js'
+import { cleanFolderPath } from '../../storage/workspace-storage.js'
 import { EVENT_LABELS, listEvents, recordEvent, type PortalEventKind, type RequestMeta } from './events.js'
 import * as q from './access.queries.js'
 
@@ -82,6 +83,7 @@ export async function sharePortal(
     throw new AppError('VALIDATION', 'contactId does not name a contact of this workspace', 'contactId')
   })
   if (!contact.email) throw new AppError('VALIDATION', `${contact.name} has no email address on file; add one to share the portal`, 'contactId')
+  const uploadsFolder = input.uploadsFolder ? cleanFolderPath(input.uploadsFolder) : input.uploadsFolder
   await assertSendAllowed(deps, staff.workspaceId, contact.id)
   const existing = await q.findActiveGrant(deps.db, staff.workspaceId, companyId, contact.id)
   const ws = await findWorkspaceById(deps, staff.workspaceId)
@@ -97,12 +99,12 @@ export async function sharePortal(
         contact_email: contact.email!,
         contact_company_id: contact.companyId,
         shared_by_user_id: staff.userId,
-        uploads_folder: input.uploadsFolder ?? null,
+        uploads_folder: uploadsFolder ?? null,
         created_at: now.toISOString(),
         revoked_at: null,
       })
-    } else if (input.uploadsFolder !== undefined) {
-      await trx.updateTable('portal_grants').set({ uploads_folder: input.uploadsFolder }).where('id', '=', grantId).execute()
+    } else if (uploadsFolder !== undefined) {
+      await trx.updateTable('portal_grants').set({ uploads_folder: uploadsFolder }).where('id', '=', grantId).execute()
     }
     await issueLink(deps, trx, staff, { grantId, companyName: company.name, contactEmail: contact.email!, expiresInDays: input.expiresInDays, reshare: Boolean(existing), ws })
     await recordEvent(trx, now, { workspaceId: staff.workspaceId, companyId, grantId, contactId: contact.id, userId: staff.userId, kind: existing ? 'reshared' : 'shared', meta })
@@ -155,7 +157,7 @@ export async function getShareInfo(deps: Deps, staff: StaffPrincipal, companyId:
     listEvents(deps.db, staff.workspaceId, companyId),
   ])
   return {
-    uploadsAvailable: false,
+    uploadsAvailable: true, // both the local folder and Dropbox can take client uploads
     theyWillSee: settings
       .filter((s) => s.shareable)
       .map((s) => ({

@@ -39,7 +39,7 @@ export async function setPreferences(deps: Deps, p: ClientPrincipal, topics: { s
   const existing = await q.findForContact(deps.db, p.workspaceId, p.companyId, p.contactId)
   const flags = { status_changes: topics.statusChanges ? 1 : 0, comment_replies: topics.commentReplies ? 1 : 0, updated_at: at }
   if (!topics.statusChanges && !topics.commentReplies) {
-    if (existing) await q.updateSubscription(deps.db, existing.id, { status: 'unsubscribed', unsubscribed_at: at, confirm_token_hash: null, updated_at: at })
+    if (existing) await q.updateSubscription(deps.db, existing.id, { ...flags, status: 'unsubscribed', unsubscribed_at: at, confirm_token_hash: null })
     return getPreferences(deps, p)
   }
   if (existing?.status === 'confirmed' && existing.email === p.contactEmail) {
@@ -79,18 +79,20 @@ export async function setPreferences(deps: Deps, p: ClientPrincipal, topics: { s
   return getPreferences(deps, p)
 }
 
-/** The confirmation page's POST. A GET of the link alone confirms nothing. */
-export async function confirmSubscription(deps: Deps, token: unknown, meta: RequestMeta): Promise<boolean> {
-  if (!isTokenShaped(token)) return false
+/** The confirmation page's POST. A GET of the link alone confirms nothing. Returns the subscription's workspace, or undefined for a bad token. */
+export async function confirmSubscription(deps: Deps, token: unknown, meta: RequestMeta): Promise<string | undefined> {
+  if (!isTokenShaped(token)) return undefined
   const now = deps.clock().toISOString()
   const row = await q.findByConfirmToken(deps.db, hashToken(token), now)
-  if (!row) return false
+  if (!row) return undefined
   await q.updateSubscription(deps.db, row.id, { status: 'confirmed', confirmed_at: now, confirmed_ip: meta.ip, confirmed_ua: meta.userAgent, confirm_token_hash: null, updated_at: now })
-  return true
+  return row.workspace_id
 }
 
-export async function isConfirmTokenUsable(deps: Deps, token: unknown): Promise<boolean> {
-  return isTokenShaped(token) && Boolean(await q.findByConfirmToken(deps.db, hashToken(token), deps.clock().toISOString()))
+/** The workspace of a pending subscription whose confirmation token is still usable (its page carries that brand). */
+export async function confirmTokenWorkspace(deps: Deps, token: unknown): Promise<string | undefined> {
+  if (!isTokenShaped(token)) return undefined
+  return (await q.findByConfirmToken(deps.db, hashToken(token), deps.clock().toISOString()))?.workspace_id
 }
 
 /** A fresh unsubscribe URL for one email to one subscriber, created in the sending transaction. */
@@ -110,9 +112,13 @@ export async function changeByUnsubscribeToken(deps: Deps, token: unknown, actio
   const row = await findByUnsubscribeToken(deps, token)
   if (!row) return undefined
   const at = deps.clock().toISOString()
-  if (action === 'unsubscribe') await q.updateSubscription(deps.db, row.id, { status: 'unsubscribed', unsubscribed_at: at, updated_at: at })
-  // They confirmed this address before (the token reached them by email), so re-subscribing needs no new opt-in.
-  else await q.updateSubscription(deps.db, row.id, { status: 'confirmed', unsubscribed_at: null, updated_at: at, ...(row.status_changes || row.comment_replies ? {} : { status_changes: 1, comment_replies: 1 }) })
+  if (action === 'unsubscribe') {
+    // Idempotent: a repeated opt-out changes nothing and keeps the time of the first one.
+    if (row.status !== 'unsubscribed') await q.updateSubscription(deps.db, row.id, { status: 'unsubscribed', unsubscribed_at: at, updated_at: at })
+  } else {
+    // They confirmed this address before (the token reached them by email), so re-subscribing needs no new opt-in.
+    await q.updateSubscription(deps.db, row.id, { status: 'confirmed', unsubscribed_at: null, updated_at: at, ...(row.status_changes || row.comment_replies ? {} : { status_changes: 1, comment_replies: 1 }) })
+  }
   return toPreferences(await q.findByUnsubscribeToken(deps.db, hashToken(token as string)))
 }
 
