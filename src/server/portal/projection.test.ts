@@ -16,6 +16,12 @@ describe('formatValue', () => {
     expect(formatValue(field('date'), '2028-02-29', none)?.display).toBe('Feb 29, 2028')
   })
 
+  it('date: a stored value that is not a calendar day is shown as it is, never an exception (one bad row must not take the portal down)', () => {
+    for (const bad of ['2026-13-45', 'next week', '2026-01-15T10:00:00Z', '2026-1-5']) {
+      expect(formatValue(field('date'), bad, none), bad).toEqual({ key: 'date_key', label: 'date label', kind: 'date', display: bad })
+    }
+  })
+
   it('currency: cents as US dollars with grouping and two decimals', () => {
     expect(formatValue(field('currency'), 123456, none)?.display).toBe('$1,234.56')
     expect(formatValue(field('currency'), 5, none)?.display).toBe('$0.05')

@@ -17,6 +17,8 @@ export function assertSameOrigin(request: FastifyRequest, baseUrl: string): void
   if (site && site !== 'same-origin' && site !== 'none') throw new AppError('FORBIDDEN', 'Cross-site requests are not allowed')
   const origin = request.headers.origin
   if (origin === new URL(baseUrl).origin) return
-  if (!origin && site === 'same-origin') return
+  // A form posted from a page under `Referrer-Policy: no-referrer` sends `Origin: null`; the browser's
+  // own Sec-Fetch-Site (which no script can set) still proves it came from our origin.
+  if ((!origin || origin === 'null') && site === 'same-origin') return
   throw new AppError('FORBIDDEN', 'This request must come from the Coeffection app itself (Origin header missing or foreign)')
 }

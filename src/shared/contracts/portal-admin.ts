@@ -57,6 +57,8 @@ export const PortalActivity = z.object({
   id: Id,
   kind: z.string(),
   label: z.string(),
+  detail: z.string().nullable(),
+  contactId: z.string().nullable(),
   contactName: z.string().nullable(),
   actorName: z.string().nullable(),
   ip: z.string().nullable(),

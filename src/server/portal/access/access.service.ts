@@ -182,6 +182,8 @@ export async function getShareInfo(deps: Deps, staff: StaffPrincipal, companyId:
       id: e.id,
       kind: e.kind,
       label: EVENT_LABELS[e.kind as PortalEventKind] ?? e.kind,
+      detail: e.detail,
+      contactId: e.contact_id,
       contactName: e.contact_name,
       actorName: e.actor_name,
       ip: e.ip,

@@ -20,7 +20,7 @@ export const findByUnsubscribeToken = (db: Executor, hash: string) =>
   db
     .selectFrom('unsubscribe_tokens as t')
     .innerJoin('portal_subscriptions as s', 's.id', 't.subscription_id')
-    .select(['s.id', 's.workspace_id', 's.company_id', 's.contact_id', 's.email', 's.status', 's.status_changes', 's.comment_replies', 's.confirm_expires_at'])
+    .select(['s.id', 's.workspace_id', 's.company_id', 's.contact_id', 's.email', 's.status', 's.status_changes', 's.comment_replies', 's.confirm_expires_at', 's.confirmed_at'])
     .where('t.token_hash', '=', hash)
     .executeTakeFirst()
 

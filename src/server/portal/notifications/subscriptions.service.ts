@@ -115,8 +115,9 @@ export async function changeByUnsubscribeToken(deps: Deps, token: unknown, actio
   if (action === 'unsubscribe') {
     // Idempotent: a repeated opt-out changes nothing and keeps the time of the first one.
     if (row.status !== 'unsubscribed') await q.updateSubscription(deps.db, row.id, { status: 'unsubscribed', unsubscribed_at: at, updated_at: at })
-  } else {
+  } else if (row.status === 'unsubscribed' && row.confirmed_at) {
     // They confirmed this address before (the token reached them by email), so re-subscribing needs no new opt-in.
+    // A pending opt-in (a new or changed address) is confirmed only by its own confirmation link.
     await q.updateSubscription(deps.db, row.id, { status: 'confirmed', unsubscribed_at: null, updated_at: at, ...(row.status_changes || row.comment_replies ? {} : { status_changes: 1, comment_replies: 1 }) })
   }
   return toPreferences(await q.findByUnsubscribeToken(deps.db, hashToken(token as string)))

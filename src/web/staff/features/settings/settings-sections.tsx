@@ -4,12 +4,14 @@ import { WorkspaceSettings } from './workspace-settings.js'
 import { RecordTypesSettings } from './record-types/record-types-settings.js'
 import { EmailOutboxPage } from './email/email-outbox-page.js'
 import { EmailDetailPage } from './email/email-detail-page.js'
+import { PortalSettingsPage } from '../portal-admin/portal-settings-page.js'
 
 export type SettingsSection = { path: string; label: string; routes: RouteObject[] }
 
 export const SETTINGS_SECTIONS: SettingsSection[] = [
   { path: 'workspace', label: 'Workspace', routes: [{ path: 'workspace', element: <WorkspaceSettings /> }] },
   { path: 'record-types', label: 'Record types', routes: [{ path: 'record-types', element: <RecordTypesSettings /> }] },
+  { path: 'portal', label: 'Portal', routes: [{ path: 'portal', element: <PortalSettingsPage /> }] },
   {
     path: 'email',
     label: 'Email',
