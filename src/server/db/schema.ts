@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely'
+
 // Row types of every table, gathered into `Database` for Kysely. Timestamps are ISO-8601 text.
 export type Role = 'admin' | 'member'
 export type FieldKind = 'text' | 'long_text' | 'number' | 'currency' | 'date' | 'select' | 'url' | 'checkbox' | 'user'
@@ -14,6 +16,7 @@ export interface WorkspaceRow {
   sender_name: string
   reply_to: string | null
   email_footer: string | null
+  portal_version: Generated<number>
   created_at: string
 }
 export interface UserRow {
@@ -37,6 +40,7 @@ export interface CompanyRow {
   workspace_id: string
   name: string
   domain: string | null
+  portal_version: Generated<number>
   created_at: string
   updated_at: string
 }

@@ -12,8 +12,11 @@ export function formatValue(field: VisibleField, value: FieldValue, userNames: M
   if (value === null || value === '') return undefined
   const base = { key: field.key, label: field.label, kind: field.kind }
   switch (field.kind) {
-    case 'date':
-      return { ...base, display: typeof value === 'string' ? dateFormat.format(new Date(`${value}T00:00:00Z`)) : String(value) }
+    case 'date': {
+      // A stored value that is not a calendar day (legacy or imported data) is shown as it is: Intl throws on an invalid date.
+      const day = typeof value === 'string' ? new Date(`${value}T00:00:00Z`) : undefined
+      return { ...base, display: day && !Number.isNaN(day.getTime()) ? dateFormat.format(day) : String(value) }
+    }
     case 'currency':
       return { ...base, display: money.format(Number(value) / 100) }
     case 'number':

@@ -12,6 +12,7 @@ import type { PortalComment, PortalFile, PortalHome, PortalMe, PortalRecordDetai
 import type { Deps } from '../deps.js'
 import { randomUUID } from 'node:crypto'
 import { notFound } from '../errors.js'
+import { touchCompanies } from '../db/versions.js'
 import { notifyTeamOfClientComment } from '../modules/notifications/notifications.service.js'
 import { findWorkspaceById } from '../modules/workspace/workspace.service.js'
 import { recordEvent, type RequestMeta } from './access/events.js'
@@ -25,6 +26,7 @@ export interface PreviewPrincipal {
   workspaceId: string
   companyId: string
   staffUserId: string
+  viewVersion: string
 }
 export type PortalPrincipal = ClientPrincipal | PreviewPrincipal
 
@@ -32,8 +34,14 @@ const NOT_FOUND = 'Not found'
 
 export async function resolvePreview(deps: Deps, staff: { workspaceId: string; userId: string }, companyId: string): Promise<PreviewPrincipal | undefined> {
   if (!/^[0-9a-f-]{36}$/i.test(companyId)) return undefined
-  const company = await deps.db.selectFrom('companies').select('id').where('workspace_id', '=', staff.workspaceId).where('id', '=', companyId).executeTakeFirst()
-  return company && { kind: 'preview', workspaceId: staff.workspaceId, companyId: company.id, staffUserId: staff.userId }
+  const company = await deps.db
+    .selectFrom('companies as co')
+    .innerJoin('workspaces as w', 'w.id', 'co.workspace_id')
+    .select(['co.id', 'co.portal_version as company_version', 'w.portal_version as workspace_version'])
+    .where('co.workspace_id', '=', staff.workspaceId)
+    .where('co.id', '=', companyId)
+    .executeTakeFirst()
+  return company && { kind: 'preview', workspaceId: staff.workspaceId, companyId: company.id, staffUserId: staff.userId, viewVersion: `${company.workspace_version}.${company.company_version}` }
 }
 
 export async function describePrincipal(deps: Deps, p: PortalPrincipal): Promise<PortalMe> {
@@ -259,6 +267,7 @@ export async function postComment(deps: Deps, p: ClientPrincipal, recordId: stri
       .values({ id, workspace_id: p.workspaceId, record_id: row.id, author_user_id: null, author_contact_id: p.contactId, body, created_at: now.toISOString() })
       .execute()
     await recordEvent(trx, now, { workspaceId: p.workspaceId, companyId: p.companyId, grantId: p.grantId, contactId: p.contactId, kind: 'commented', detail: row.name, meta })
+    await touchCompanies(trx, p.workspaceId, [p.companyId])
     await notifyTeamOfClientComment(deps, trx, { workspaceId: p.workspaceId, recordId: row.id, commentId: id, authorName: p.contactName, body, ws })
   })
   return { id, body, authorName: p.contactName, side: 'client', createdAt: now.toISOString() }
@@ -315,6 +324,7 @@ export async function uploadClientFile(
         })
         .execute()
       await recordEvent(trx, now, { workspaceId: p.workspaceId, companyId: p.companyId, grantId: p.grantId, contactId: p.contactId, kind: 'uploaded', detail: name, meta })
+      await touchCompanies(trx, p.workspaceId, [p.companyId])
       await notifyTeamOfClientUpload(deps, trx, { workspaceId: p.workspaceId, recordId: row.id, fileId: id, fileName: name, authorName: p.contactName, ws })
     })
   } catch (err) {

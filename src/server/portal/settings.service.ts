@@ -7,6 +7,7 @@ import { AppError, notFound } from '../errors.js'
 import type { Executor } from '../jobs/outbox.js'
 import { listRecordTypes } from '../modules/record-types/record-types.service.js'
 import { requireAdmin, type StaffPrincipal } from '../staff/principal.js'
+import { touchWorkspace } from '../db/versions.js'
 import * as q from './settings.queries.js'
 
 /** Defaults for a type nobody has configured yet. */
@@ -72,6 +73,7 @@ export async function updatePortalTypeSettings(deps: Deps, staff: StaffPrincipal
       email_on_staff_reply: next.emailOnStaffReply ? 1 : 0,
     })
     if (input.visibleFieldIds) await q.replaceVisibleFields(trx, staff.workspaceId, typeId, [...new Set(input.visibleFieldIds)])
+    await touchWorkspace(trx, staff.workspaceId)
   })
   return (await getPortalSettings(deps, staff)).find((s) => s.typeId === typeId)!
 }

@@ -48,9 +48,16 @@ export const subscriptionRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (
   // other origins — but only to unsubscribe. Re-subscribing must come from our own page.
   app.post(
     '/portal/unsubscribe/:token',
-    { config: { ...limited, allowCrossOrigin: true }, schema: { hide: true, params: TokenParams, body: z.record(z.string(), z.string()).optional() } },
+    // The body is urlencoded (our page, most providers) or multipart/form-data (the encoding RFC 8058 asks
+    // receivers to use), which is not parsed here and arrives as null: either way it is an unsubscribe.
+    { config: { ...limited, allowCrossOrigin: true }, schema: { hide: true, params: TokenParams, body: z.record(z.string(), z.string()).nullish() } },
     async (request, reply) => {
-      const sameOrigin = request.headers.origin === new URL(deps.config.baseUrl).origin
+      // Our page is served under `Referrer-Policy: no-referrer`, so a browser posts its form with
+      // `Origin: null`; then Sec-Fetch-Site (which no script can set) tells whether it came from our page.
+      const site = request.headers['sec-fetch-site']
+      const origin = request.headers.origin
+      const sameOrigin =
+        (!site || site === 'same-origin') && (origin === new URL(deps.config.baseUrl).origin || ((!origin || origin === 'null') && site === 'same-origin'))
       const action = request.body?.action === 'resubscribe' && sameOrigin ? 'resubscribe' : 'unsubscribe'
       const state = await changeByUnsubscribeToken(deps, request.params.token, action)
       if (!state) return invalid(reply)

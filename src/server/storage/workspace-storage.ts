@@ -3,7 +3,7 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { randomUUID } from 'node:crypto'
-import type { Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { safeName, type FileStore } from './file-store.js'
@@ -17,9 +17,13 @@ export interface Folder {
 export interface WorkspaceStorage {
   provider: 'local' | 'dropbox'
   listFolders(folder: string): Promise<Folder[]>
-  /** Creates `/{root}/{record}/client-uploads` (sanitised; an existing folder is fine) and returns its path. */
+  /** The path of `/{root}/{record}/client-uploads` (sanitised). It is created by putInFolder, with the first file stored in it. */
   ensureUploadFolder(root: string, recordName: string): Promise<string>
-  /** Streams a client upload into `folder`; returns the key to keep (Dropbox: the path after autorename) and the stored name. */
+  /**
+   * Streams a client upload into `folder`; returns the key to keep (Dropbox: the path after autorename) and the stored name.
+   * The folder is created (an existing one is fine) only for an upload that is kept: a rejected or interrupted
+   * upload leaves no folder behind either.
+   */
   putInFolder(folder: string, fileName: string, body: Readable, maxBytes: number): Promise<{ key: string; name: string; size: number }>
 }
 
@@ -45,32 +49,58 @@ function localStorage(deps: Deps, workspaceId: string): WorkspaceStorage {
         .sort((a, b) => a.name.localeCompare(b.name))
     },
     async ensureUploadFolder(root, recordName) {
-      const folder = `${cleanFolderPath(root)}/${safeName(recordName, 'record')}/client-uploads`
-      await fs.mkdir(dir(folder), { recursive: true })
-      return folder
+      return `${cleanFolderPath(root)}/${safeName(recordName, 'record')}/client-uploads`
     },
     async putInFolder(folder, fileName, body, maxBytes) {
       // A short unique prefix keeps two uploads of one name apart (Dropbox autorenames instead).
       const name = safeName(fileName)
       const key = `${base}${cleanFolderPath(folder)}/${randomUUID().slice(0, 8)}-${name}`
-      const { size } = await deps.storage.put(key, body, { maxBytes })
-      return { key, name, size }
+      // The file streams into a temporary name inside the folder, so the folder has to exist meanwhile;
+      // if the upload fails, the folders this upload created go again (only while empty).
+      const target = dir(folder)
+      const created = await fs.mkdir(target, { recursive: true })
+      try {
+        const { size } = await deps.storage.put(key, body, { maxBytes })
+        return { key, name, size }
+      } catch (err) {
+        if (created) await removeEmptyFolders(target, created)
+        throw err
+      }
     },
   }
 }
 
+/** Removes `leaf` and its parents up to and including `top`, each only while it is empty. */
+async function removeEmptyFolders(leaf: string, top: string): Promise<void> {
+  if (leaf !== top && !leaf.startsWith(top + path.sep)) return
+  for (let d = leaf; ; d = path.dirname(d)) {
+    try {
+      await fs.rmdir(d)
+    } catch {
+      return
+    }
+    if (d === top) return
+  }
+}
+
 export async function storageFor(deps: Deps, workspaceId: string): Promise<WorkspaceStorage> {
-  const dropbox = await dropboxStoreFor(deps, workspaceId)
-  if (!dropbox) return localStorage(deps, workspaceId)
+  const connected = await dropboxStoreFor(deps, workspaceId)
+  if (!connected) return localStorage(deps, workspaceId)
+  const dropbox = connected
   return {
     provider: 'dropbox',
     listFolders: (folder) => dropbox.listFolders(folder === '/' ? '' : folder).then((list) => list.map((f) => ({ name: f.name, path: f.path }))),
     async ensureUploadFolder(root, recordName) {
-      const folder = dropbox.join(cleanFolderPath(root), recordName, 'client-uploads')
-      return (await dropbox.createFolder(folder)).path
+      return dropbox.join(cleanFolderPath(root), recordName, 'client-uploads')
     },
     async putInFolder(folder, fileName, body, maxBytes) {
-      const result = await dropbox.put(dropbox.join(folder, fileName), body, { maxBytes })
+      // create_folder_v2 runs after the last byte passed the size and type checks, just before the
+      // session is finished: a rejected or aborted upload creates no folder in the customer's Dropbox.
+      async function* thenCreateFolder() {
+        for await (const chunk of body) yield chunk as Buffer
+        await dropbox.createFolder(folder)
+      }
+      const result = await dropbox.put(dropbox.join(folder, fileName), Readable.from(thenCreateFolder()), { maxBytes })
       return { key: result.path, name: result.path.split('/').pop() ?? safeName(fileName), size: result.size }
     },
   }

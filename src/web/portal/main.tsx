@@ -1,19 +1,12 @@
-// Placeholder entry for the client portal; a later issue builds the real app here.
+// Client portal entry (/portal): what a customer contact sees after opening their magic link.
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
+import { RouterProvider } from 'react-router/dom'
 import '../shared/ui/base.css'
-
-function PortalPlaceholder() {
-  return (
-    <main className="page narrow">
-      <h1>Client portal</h1>
-      <p className="muted">Open the link from your email to see your shared records.</p>
-    </main>
-  )
-}
+import { router } from './router.js'
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <PortalPlaceholder />
+    <RouterProvider router={router} />
   </StrictMode>,
 )

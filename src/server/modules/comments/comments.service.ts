@@ -4,6 +4,7 @@ import type { Deps } from '../../deps.js'
 import type { StaffPrincipal } from '../../staff/principal.js'
 import { getRecordRow } from '../records/records.service.js'
 import { staffCommented } from '../notifications/notifications.service.js'
+import { touchCompanies } from '../../db/versions.js'
 import * as q from './comments.queries.js'
 
 type Row = Awaited<ReturnType<typeof q.listComments>>[number]
@@ -21,7 +22,7 @@ export async function listComments(deps: Deps, staff: StaffPrincipal, recordId: 
 }
 
 export async function postStaffComment(deps: Deps, staff: StaffPrincipal, recordId: string, body: string): Promise<Comment> {
-  await getRecordRow(deps, staff.workspaceId, recordId)
+  const record = await getRecordRow(deps, staff.workspaceId, recordId)
   const id = randomUUID()
   const now = deps.clock()
   await deps.db.transaction().execute(async (trx) => {
@@ -35,6 +36,7 @@ export async function postStaffComment(deps: Deps, staff: StaffPrincipal, record
       created_at: now.toISOString(),
     })
     await staffCommented(trx, now, staff.workspaceId, id)
+    await touchCompanies(trx, staff.workspaceId, [record.company_id])
   })
   return (await listComments(deps, staff, recordId)).find((c) => c.id === id)!
 }

@@ -6,6 +6,7 @@ import { notFound } from '../../errors.js'
 import type { StaffPrincipal } from '../../staff/principal.js'
 import { listContacts } from '../contacts/contacts.service.js'
 import { listRecords } from '../records/records.service.js'
+import { touchCompanies } from '../../db/versions.js'
 import * as q from './companies.queries.js'
 
 type Row = Awaited<ReturnType<typeof q.listCompanies>>[number]
@@ -50,5 +51,6 @@ export async function updateCompany(deps: Deps, staff: StaffPrincipal, id: strin
     updated_at: deps.clock().toISOString(),
   })
   if (!Number(result.numUpdatedRows)) throw notFound('Company not found')
+  await touchCompanies(deps.db, staff.workspaceId, [id])
   return getCompany(deps, staff, id)
 }

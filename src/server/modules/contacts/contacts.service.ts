@@ -6,6 +6,7 @@ import { AppError, notFound } from '../../errors.js'
 import type { StaffPrincipal } from '../../staff/principal.js'
 import { companyExists } from '../companies/companies.service.js'
 import { endAccessForContact } from '../../portal/access/access.service.js'
+import { touchWorkspace } from '../../db/versions.js'
 import * as q from './contacts.queries.js'
 
 type Row = Awaited<ReturnType<typeof q.listContacts>>[number]
@@ -50,6 +51,7 @@ export async function updateContact(deps: Deps, staff: StaffPrincipal, id: strin
       ...(input.email !== undefined && { email: input.email }),
     })
     if (endsAccess) await endAccessForContact(trx, deps.clock(), staff.workspaceId, id, staff.userId)
+    await touchWorkspace(trx, staff.workspaceId) // contact names show on comments and files
   })
   return getContact(deps, staff, id)
 }
@@ -60,5 +62,6 @@ export async function deleteContact(deps: Deps, staff: StaffPrincipal, id: strin
     await endAccessForContact(trx, deps.clock(), staff.workspaceId, id, staff.userId)
     await q.clearContactAuthorship(trx, id)
     await q.deleteContact(trx, staff.workspaceId, id)
+    await touchWorkspace(trx, staff.workspaceId)
   })
 }

@@ -7,6 +7,7 @@ import { safeName } from '../../storage/file-store.js'
 import { deleteStoredFile, openStoredFile, type StoredFile } from '../../storage/workspace-storage.js'
 import type { StaffPrincipal } from '../../staff/principal.js'
 import { getRecordRow } from '../records/records.service.js'
+import { touchCompanies } from '../../db/versions.js'
 import * as q from './files.queries.js'
 
 export const MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -34,13 +35,14 @@ export async function uploadFile(
   recordId: string,
   upload: { filename: string; mimetype: string; stream: Readable },
 ): Promise<FileInfo> {
-  await getRecordRow(deps, staff.workspaceId, recordId)
+  const record = await getRecordRow(deps, staff.workspaceId, recordId)
   const name = safeName(upload.filename)
   const id = randomUUID()
   const key = `${staff.workspaceId}/records/${recordId}/${id}-${name}`
   const { size } = await deps.storage.put(key, upload.stream, { maxBytes: MAX_FILE_BYTES })
   try {
-    await q.insertFile(deps.db, {
+    await deps.db.transaction().execute(async (trx) => {
+    await q.insertFile(trx, {
       id,
       workspace_id: staff.workspaceId,
       record_id: recordId,
@@ -53,6 +55,8 @@ export async function uploadFile(
       uploaded_by_user_id: staff.userId,
       uploaded_by_contact_id: null,
       created_at: deps.clock().toISOString(),
+    })
+    await touchCompanies(trx, staff.workspaceId, [record.company_id])
     })
   } catch (err) {
     await deps.storage.delete(key)
@@ -70,7 +74,11 @@ export async function openFile(deps: Deps, staff: StaffPrincipal, id: string): P
 export async function deleteFile(deps: Deps, staff: StaffPrincipal, id: string): Promise<void> {
   const row = await q.findFile(deps.db, staff.workspaceId, id)
   if (!row) throw notFound('File not found')
-  await q.deleteFile(deps.db, staff.workspaceId, id)
+  const record = await getRecordRow(deps, staff.workspaceId, row.record_id)
+  await deps.db.transaction().execute(async (trx) => {
+    await q.deleteFile(trx, staff.workspaceId, id)
+    await touchCompanies(trx, staff.workspaceId, [record.company_id])
+  })
   await deleteStoredFile(deps, staff.workspaceId, row).catch(() => undefined)
 }
 

@@ -45,7 +45,7 @@ export async function sendRecordUpdates(deps: Deps, payload: { recordId: string;
   if (!basics || !payload.workspaceId) return void (await done())
   const workspaceId = payload.workspaceId
   // What the client's portal shows of this record; not shared → nothing to tell.
-  const view = await getPortalRecord(deps, { kind: 'preview', workspaceId, companyId: basics.company_id, staffUserId: '' }, basics.id).catch(() => undefined)
+  const view = await getPortalRecord(deps, { kind: 'preview', workspaceId, companyId: basics.company_id, staffUserId: '', viewVersion: '' }, basics.id).catch(() => undefined)
   const lines: string[] = []
   if (view?.stage && changes.some((c) => c.kind === 'stage')) lines.push(`Moved to ${view.stage.name}`)
   if (view?.status && changes.some((c) => c.kind === 'status')) lines.push(`Status is now ${STATUS_LABELS[view.status as RecordStatus]}`)

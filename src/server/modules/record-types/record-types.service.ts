@@ -5,6 +5,7 @@ import type { Deps } from '../../deps.js'
 import { AppError, notFound } from '../../errors.js'
 import type { Executor } from '../../jobs/outbox.js'
 import { requireAdmin, type StaffPrincipal } from '../../staff/principal.js'
+import { touchWorkspace } from '../../db/versions.js'
 import * as q from './record-types.queries.js'
 
 /** All types of a workspace with their ordered stages and fields: three queries, whatever the size. */
@@ -43,6 +44,7 @@ export async function createRecordType(deps: Deps, staff: StaffPrincipal, input:
     has_pipeline: input.hasPipeline ? 1 : 0,
     position: existing.length,
   })
+  await touchWorkspace(deps.db, staff.workspaceId)
   return getRecordType(deps, staff.workspaceId, id)
 }
 
@@ -50,6 +52,7 @@ export async function updateRecordType(deps: Deps, staff: StaffPrincipal, id: st
   requireAdmin(staff)
   await getRecordType(deps, staff.workspaceId, id)
   await q.updateType(deps.db, staff.workspaceId, id, { ...(input.singular && { singular: input.singular }), ...(input.plural && { plural: input.plural }) })
+  await touchWorkspace(deps.db, staff.workspaceId)
   return getRecordType(deps, staff.workspaceId, id)
 }
 
@@ -75,6 +78,7 @@ export async function createStage(deps: Deps, staff: StaffPrincipal, typeId: str
   const type = await getRecordType(deps, staff.workspaceId, typeId)
   if (!type.hasPipeline) throw new AppError('VALIDATION', `${type.plural} have no pipeline, so they cannot have stages`)
   await q.insertStage(deps.db, { id: randomUUID(), workspace_id: staff.workspaceId, record_type_id: typeId, name: input.name, color: input.color, position: type.stages.length })
+  await touchWorkspace(deps.db, staff.workspaceId)
   return getRecordType(deps, staff.workspaceId, typeId)
 }
 
@@ -88,6 +92,7 @@ export async function updateStage(deps: Deps, staff: StaffPrincipal, typeId: str
       for (const s of reorder(type.stages, stageId, input.position)) await q.updateStage(trx, staff.workspaceId, s.id, { position: s.position })
     }
   })
+  await touchWorkspace(deps.db, staff.workspaceId)
   return getRecordType(deps, staff.workspaceId, typeId)
 }
 
@@ -105,6 +110,7 @@ export async function deleteStage(deps: Deps, staff: StaffPrincipal, typeId: str
     await q.deleteStage(trx, staff.workspaceId, stageId)
     for (const s of renumber(type.stages, stageId)) await q.updateStage(trx, staff.workspaceId, s.id, { position: s.position })
   })
+  await touchWorkspace(deps.db, staff.workspaceId)
   return getRecordType(deps, staff.workspaceId, typeId)
 }
 
@@ -137,6 +143,7 @@ export async function createField(deps: Deps, staff: StaffPrincipal, typeId: str
     options: options.length ? JSON.stringify(options) : null,
     position: type.fields.length,
   })
+  await touchWorkspace(deps.db, staff.workspaceId)
   return getRecordType(deps, staff.workspaceId, typeId)
 }
 
@@ -152,6 +159,7 @@ export async function updateField(deps: Deps, staff: StaffPrincipal, typeId: str
       for (const f of reorder(type.fields, fieldId, input.position)) await q.updateField(trx, staff.workspaceId, f.id, { position: f.position })
     }
   })
+  await touchWorkspace(deps.db, staff.workspaceId)
   return getRecordType(deps, staff.workspaceId, typeId)
 }
 
@@ -163,5 +171,6 @@ export async function deleteField(deps: Deps, staff: StaffPrincipal, typeId: str
     await q.deleteField(trx, staff.workspaceId, fieldId)
     for (const f of renumber(type.fields, fieldId)) await q.updateField(trx, staff.workspaceId, f.id, { position: f.position })
   })
+  await touchWorkspace(deps.db, staff.workspaceId)
   return getRecordType(deps, staff.workspaceId, typeId)
 }

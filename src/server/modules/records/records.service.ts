@@ -10,6 +10,7 @@ import { getRecordType, listRecordTypes } from '../record-types/record-types.ser
 import { assertStaffIds } from '../users/users.service.js'
 import { checkValues } from './field-values.js'
 import { recordChanged, type RecordChange } from '../notifications/notifications.service.js'
+import { touchCompanies } from '../../db/versions.js'
 import * as q from './records.queries.js'
 
 type Row = NonNullable<Awaited<ReturnType<typeof q.findRecord>>>
@@ -97,6 +98,7 @@ export async function createRecord(deps: Deps, staff: StaffPrincipal, input: z.i
     })
     for (const { field, value } of checked) await q.setValue(trx, staff.workspaceId, id, field.id, value === null ? null : JSON.stringify(value))
     if (input.watcherIds) await q.setWatchers(trx, staff.workspaceId, id, [...new Set(input.watcherIds)])
+    await touchCompanies(trx, staff.workspaceId, [input.companyId])
   })
   return getRecord(deps, staff, id)
 }
@@ -127,6 +129,7 @@ export async function updateRecord(deps: Deps, staff: StaffPrincipal, id: string
     })
     for (const { field, value } of checked) await q.setValue(trx, staff.workspaceId, id, field.id, value === null ? null : JSON.stringify(value))
     if (input.watcherIds) await q.setWatchers(trx, staff.workspaceId, id, [...new Set(input.watcherIds)])
+    await touchCompanies(trx, staff.workspaceId, [row.company_id, input.companyId])
   })
   return getRecord(deps, staff, id)
 }

@@ -4,6 +4,7 @@ import type { Deps } from '../../deps.js'
 import { notFound } from '../../errors.js'
 import type { Brand } from '../../email/layout.js'
 import { requireAdmin, type StaffPrincipal } from '../../staff/principal.js'
+import { touchWorkspace } from '../../db/versions.js'
 import * as q from './workspace.queries.js'
 
 type Row = NonNullable<Awaited<ReturnType<typeof q.findWorkspace>>>
@@ -38,6 +39,7 @@ export async function updateWorkspace(deps: Deps, staff: StaffPrincipal, input: 
     ...(input.replyTo !== undefined && { reply_to: input.replyTo }),
     ...(input.emailFooter !== undefined && { email_footer: input.emailFooter || null }),
   })
+  await touchWorkspace(deps.db, staff.workspaceId) // name, logo and colour brand every portal
   return getWorkspace(deps, staff)
 }
 

@@ -56,7 +56,21 @@ export const findLiveSession = (db: Executor, idHash: string, now: string, idleS
     .selectFrom('portal_sessions as s')
     .innerJoin('portal_grants as g', 'g.id', 's.grant_id')
     .innerJoin('contacts as c', (j) => j.onRef('c.id', '=', 'g.contact_id').onRef('c.email', '=', 'g.contact_email').onRef('c.company_id', '=', 'g.contact_company_id'))
-    .select(['s.id_hash', 's.last_seen_at', 'g.id as grant_id', 'g.workspace_id', 'g.company_id', 'g.contact_id', 'g.uploads_folder', 'c.name as contact_name', 'c.email as contact_email'])
+    .innerJoin('companies as co', 'co.id', 'g.company_id')
+    .innerJoin('workspaces as w', 'w.id', 'g.workspace_id')
+    .select([
+      's.id_hash',
+      's.last_seen_at',
+      'g.id as grant_id',
+      'g.workspace_id',
+      'g.company_id',
+      'g.contact_id',
+      'g.uploads_folder',
+      'c.name as contact_name',
+      'c.email as contact_email',
+      'w.portal_version as workspace_version',
+      'co.portal_version as company_version',
+    ])
     .where('s.id_hash', '=', idHash)
     .where('s.expires_at', '>', now)
     .where('s.last_seen_at', '>', idleSince)

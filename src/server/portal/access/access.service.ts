@@ -241,6 +241,8 @@ export interface ClientPrincipal {
   grantId: string
   sessionHash: string
   uploadsFolder: string | null
+  /** What the client's view depends on: workspace and company versions, read with the session. */
+  viewVersion: string
 }
 
 const TOUCH_EVERY_MS = 60_000
@@ -263,6 +265,7 @@ export async function resolveSession(deps: Deps, token: unknown): Promise<Client
     grantId: row.grant_id,
     sessionHash: idHash,
     uploadsFolder: row.uploads_folder,
+    viewVersion: `${row.workspace_version}.${row.company_version}`,
   }
 }
 

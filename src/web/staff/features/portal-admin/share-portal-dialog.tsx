@@ -1,6 +1,6 @@
 // The Share portal dialog: pick a contact, an expiry (and an uploads folder when storage allows), see what
 // they will see, send the magic link; below, who has access (Re-share, Revoke) and the activity log.
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import { useEffect, useRef, useState, type FormEvent } from 'react'
 import type { Company, Contact } from '../../../../shared/contracts/staff.js'
 import { Modal } from '../../../shared/ui/modal.js'
 import { useResource } from '../../../shared/use-resource.js'
@@ -10,6 +10,7 @@ import { Loading } from '../../../shared/ui/loading.js'
 import { DEFAULT_EXPIRY, portalApi, type ExpiryChoice } from './api.js'
 import { ContactPicker } from './contact-picker.js'
 import { ExpiryPicker } from './expiry-picker.js'
+import { FolderPicker } from './folder-picker.js'
 import { TheyWillSee } from './they-will-see.js'
 import { AccessList } from './access-list.js'
 import { ActivityLog } from './activity-log.js'
@@ -29,11 +30,10 @@ function ShareBody({ company, reshareGrantId }: { company: Company; reshareGrant
   const info = useResource((signal) => portalApi.shareInfo(company.id, signal), [company.id])
   const [contact, setContact] = useState<Contact | null>(null)
   const [expiry, setExpiry] = useState<ExpiryChoice>(DEFAULT_EXPIRY)
-  const [folder, setFolder] = useState('')
+  const [folder, setFolder] = useState<string | null>(null)
   const [sentTo, setSentTo] = useState('')
   const send = useAction()
   const searchRef = useRef<HTMLInputElement>(null)
-  const folderId = useId()
 
   // The dialog focuses its first control when it opens; move to the search box (unless a Re-share is waiting).
   useEffect(() => {
@@ -48,7 +48,7 @@ function ShareBody({ company, reshareGrantId }: { company: Company; reshareGrant
     const to = contact.email
     setSentTo('')
     const ok = await send.run(async () => {
-      const body = { contactId: contact.id, expiresInDays: expiry, ...(info.data?.uploadsAvailable ? { uploadsFolder: folder.trim() || null } : {}) }
+      const body = { contactId: contact.id, expiresInDays: expiry, ...(info.data?.uploadsAvailable ? { uploadsFolder: folder } : {}) }
       info.setData(await portalApi.share(company.id, body))
     })
     if (ok) {
@@ -71,6 +71,9 @@ function ShareBody({ company, reshareGrantId }: { company: Company; reshareGrant
           value={contact}
           onChange={(c) => {
             setContact(c)
+            // Sharing again keeps that contact's uploads folder unless it is changed here.
+            const existing = data?.access.find((a) => a.contactId === c.id)
+            if (existing) setFolder(existing.uploadsFolder)
             setSentTo('')
             send.setError(null)
           }}
@@ -79,13 +82,7 @@ function ShareBody({ company, reshareGrantId }: { company: Company; reshareGrant
           searchRef={searchRef}
         />
         <ExpiryPicker value={expiry} onChange={setExpiry} />
-        {data?.uploadsAvailable && (
-          <div className="field">
-            <label htmlFor={folderId}>Client uploads folder</label>
-            <input id={folderId} value={folder} onChange={(e) => setFolder(e.target.value)} placeholder="/Clients/Acme" maxLength={500} />
-            <p className="hint">Client uploads go to a client-uploads subfolder of each project here. Leave empty for no uploads.</p>
-          </div>
-        )}
+        {data?.uploadsAvailable && <FolderPicker value={folder} onChange={setFolder} disabled={send.busy} />}
         {data ? <TheyWillSee types={data.theyWillSee} /> : <Loading error={info.error} />}
         <FormError error={send.error} />
         {sentTo && (
