@@ -10,6 +10,7 @@ import { buildApp } from '../../src/server/app.js'
 import { loadConfig } from '../../src/server/config.js'
 import { migrateToLatest, openDatabase } from '../../src/server/db/database.js'
 import type { Database, FieldKind, RecordStatus } from '../../src/server/db/schema.js'
+import type { Insertable } from 'kysely'
 import type { Deps } from '../../src/server/deps.js'
 import { createMailer } from '../../src/server/email/mailer.js'
 import { jobHandlers } from '../../src/server/jobs/handlers.js'
@@ -71,7 +72,7 @@ export interface Flags {
   allowUploads?: boolean
 }
 
-type Row<T extends keyof Database> = Database[T]
+type Row<T extends keyof Database> = Insertable<Database[T]>
 
 /** Tables in foreign-key order: flush() inserts them in this order. */
 const ORDER = [

@@ -64,9 +64,13 @@ export function emailSendHandler(db: Db, mailer: Mailer, clock: () => Date) {
         html: row.html_body,
         headers: JSON.parse(row.headers) as Record<string, string>,
       })
+      // Once delivered over SMTP, the secrets in the body (magic-link, confirm and unsubscribe tokens)
+      // are not kept: only their hashes remain. The local mailbox is the recipient's inbox on this
+      // disk, so there the outbox keeps them, for a new user to open their own links.
+      const redact = mailer.kind === 'smtp' ? { text_body: redactTokens(row.text_body), html_body: redactTokens(row.html_body), headers: redactTokens(row.headers) } : {}
       await db
         .updateTable('emails')
-        .set({ status: 'sent', attempts: row.attempts + 1, sent_at: clock().toISOString(), message_id: messageId, last_error: null })
+        .set({ status: 'sent', attempts: row.attempts + 1, sent_at: clock().toISOString(), message_id: messageId, last_error: null, ...redact })
         .where('id', '=', emailId)
         .execute()
     } catch (err) {
@@ -83,3 +87,6 @@ export function emailSendHandler(db: Db, mailer: Mailer, clock: () => Date) {
     }
   }
 }
+
+/** Replaces the token of every link that grants something (/portal/l, /portal/confirm, /portal/unsubscribe). */
+export const redactTokens = (text: string): string => text.replace(/(\/portal\/(?:l|confirm|unsubscribe)\/)[A-Za-z0-9_-]{20,}/g, '$1[sent]')

@@ -92,7 +92,7 @@ export const countLinksSince = async (db: Executor, filter: { workspaceId: strin
   return Number((await query.executeTakeFirstOrThrow()).n)
 }
 
-export const listAccess = (db: Executor, workspaceId: string, companyId: string, now: string) =>
+export const listAccess = (db: Executor, workspaceId: string, companyId: string, now: string, idleSince: string) =>
   db
     .selectFrom('portal_grants as g')
     .innerJoin('contacts as c', 'c.id', 'g.contact_id')
@@ -113,6 +113,7 @@ export const listAccess = (db: Executor, workspaceId: string, companyId: string,
         .select(eb.fn.countAll<number>().as('n'))
         .whereRef('s.grant_id', '=', 'g.id')
         .where('s.expires_at', '>', now)
+        .where('s.last_seen_at', '>', idleSince)
         .as('open_sessions'),
     ])
     .where('g.workspace_id', '=', workspaceId)

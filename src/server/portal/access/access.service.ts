@@ -153,7 +153,7 @@ export async function getShareInfo(deps: Deps, staff: StaffPrincipal, companyId:
   const [settings, records, access, events] = await Promise.all([
     listPortalSettings(deps.db, staff.workspaceId),
     listRecords(deps, staff, { companyId }),
-    q.listAccess(deps.db, staff.workspaceId, companyId, now),
+    q.listAccess(deps.db, staff.workspaceId, companyId, now, new Date(deps.clock().getTime() - deps.config.portal.sessionIdleMs).toISOString()),
     listEvents(deps.db, staff.workspaceId, companyId),
   ])
   return {
