@@ -252,8 +252,9 @@ export function parseEncryptionKey(key: string | Uint8Array): Buffer {
   }
   const v = key.trim()
   if (/^[0-9a-fA-F]{64}$/.test(v)) return Buffer.from(v, 'hex')
-  if (/^[A-Za-z0-9+/]{43}=?$/.test(v) || /^[A-Za-z0-9_-]{43}$/.test(v)) {
-    const b = Buffer.from(v, v.includes('-') || v.includes('_') ? 'base64url' : 'base64')
+  // Same shape config.ts accepts: 43 characters of base64 or base64url, optional padding.
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(v)) {
+    const b = Buffer.from(v.replace(/-/g, '+').replace(/_/g, '/'), 'base64')
     if (b.length === 32) return b
   }
   throw new Error('The token encryption key must be 32 bytes, written as 64 hex characters or base64')

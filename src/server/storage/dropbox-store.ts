@@ -49,7 +49,11 @@ export interface DropboxFolder {
 export interface DropboxStore extends FileStore {
   readonly provider: 'dropbox'
   readonly rootPath: string
-  /** The Dropbox path for a key (see the rules at `resolvePath`). Throws AppError VALIDATION. */
+  /**
+   * The Dropbox path for a key (see the rules at `resolvePath`). Throws AppError VALIDATION.
+   * get / temporaryLink / delete / listFolders also take the `id:…` that put() returns, which
+   * keeps working after the file is moved or renamed in Dropbox.
+   */
   resolve(key: string): string
   /** `base` (a path or key) + sanitised child names. Use it for record folders and file names. */
   join(base: string, ...names: string[]): string
@@ -86,6 +90,9 @@ function checkAbsolute(p: string): string {
   return '/' + parts.join('/')
 }
 
+/** A Dropbox file or folder id, as returned in metadata (`id:a4ayc_80_OEAAAAAAAAAXw`). */
+const DROPBOX_ID = /^id:[A-Za-z0-9_-]{1,128}$/
+
 const within = (path: string, root: string) => root === '' || path.toLowerCase() === root.toLowerCase() || path.toLowerCase().startsWith(root.toLowerCase() + '/')
 
 /**
@@ -113,11 +120,15 @@ export function createDropboxStore(options: DropboxStoreOptions): DropboxStore {
   if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) throw new Error('chunkSize must be 1 byte … 150 MiB')
   const now = options.now ?? (() => new Date())
   const resolve = (key: string) => resolvePath(root, key)
+  /** A file to write: a path (never an id), below the root. */
   const resolveFile = (key: string) => {
+    if (key.startsWith('id:')) throw invalidPath()
     const p = resolve(key)
     if (p === root) throw invalidPath()
     return p
   }
+  /** A file to read or delete: a path below the root, or an id we were given by Dropbox. */
+  const resolveExisting = (key: string) => (DROPBOX_ID.test(key) ? key : resolveFile(key))
 
   async function start(data: Buffer): Promise<string> {
     const r = await api.upload<{ session_id: string }>('files/upload_session/start', { close: false, content_hash: dropboxContentHash(data) }, data)
@@ -237,6 +248,7 @@ export function createDropboxStore(options: DropboxStoreOptions): DropboxStore {
     },
 
     async createFolder(key) {
+      if (key.startsWith('id:')) throw invalidPath()
       const path = resolve(key)
       if (path === '') return { path: '', created: false }
       try {
@@ -249,7 +261,7 @@ export function createDropboxStore(options: DropboxStoreOptions): DropboxStore {
     },
 
     async listFolders(key = '', listOptions = {}) {
-      const path = resolve(key)
+      const path = DROPBOX_ID.test(key) ? key : resolve(key)
       const arg = { path, ...(listOptions.limit !== undefined ? { limit: listOptions.limit } : {}) }
       type Entry = { '.tag'?: string; name?: string; id?: string; path_lower?: string | null; path_display?: string | null }
       type Page = { entries: Entry[]; cursor: string; has_more: boolean }
@@ -288,7 +300,7 @@ export function createDropboxStore(options: DropboxStoreOptions): DropboxStore {
     },
 
     async temporaryLink(key) {
-      const path = resolveFile(key)
+      const path = resolveExisting(key)
       const requestedAt = now().getTime()
       try {
         const r = await api.rpc<{ link: string; metadata: DropboxFileMetadata }>('files/get_temporary_link', { path })
@@ -299,7 +311,7 @@ export function createDropboxStore(options: DropboxStoreOptions): DropboxStore {
     },
 
     async get(key) {
-      const path = resolveFile(key)
+      const path = resolveExisting(key)
       try {
         return (await api.download<DropboxFileMetadata>('files/download', { path })).body
       } catch (err) {
@@ -308,7 +320,7 @@ export function createDropboxStore(options: DropboxStoreOptions): DropboxStore {
     },
 
     async delete(key) {
-      const path = resolveFile(key)
+      const path = resolveExisting(key)
       try {
         await api.rpc('files/delete_v2', { path })
       } catch (err) {
