@@ -28,6 +28,7 @@ const EnvSchema = z.object({
   SEED_DEMO: opt(z.enum(['on', 'off'])),
   PORTAL_SESSION_IDLE_HOURS: opt(z.coerce.number().positive().max(24 * 365)),
   PORTAL_SESSION_MAX_DAYS: opt(z.coerce.number().positive().max(365)),
+  PORTAL_CACHE: opt(z.enum(['on', 'off'])),
 })
 
 export type Config = Readonly<{
@@ -45,7 +46,7 @@ export type Config = Readonly<{
   role: 'all' | 'worker'
   seedDemo: boolean
   secureCookies: boolean
-  portal: Readonly<{ sessionIdleMs: number; sessionMaxMs: number }>
+  portal: Readonly<{ sessionIdleMs: number; sessionMaxMs: number; viewCache: boolean }>
   /** Present when a Dropbox app is configured (DROPBOX_APP_KEY, DROPBOX_APP_SECRET, TOKEN_ENCRYPTION_KEY). */
   dropbox: Readonly<{ appKey: string; appSecret: string; apiUrl?: string; contentUrl?: string; authorizeUrl?: string; tokenUrl?: string; encryptionKey: string }> | undefined
 }>
@@ -84,6 +85,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     portal: Object.freeze({
       sessionIdleMs: (e.PORTAL_SESSION_IDLE_HOURS ?? 7 * 24) * 3_600_000,
       sessionMaxMs: (e.PORTAL_SESSION_MAX_DAYS ?? 30) * 86_400_000,
+      viewCache: (e.PORTAL_CACHE ?? 'on') === 'on',
     }),
     dropbox:
       e.DROPBOX_APP_KEY && e.DROPBOX_APP_SECRET && e.TOKEN_ENCRYPTION_KEY

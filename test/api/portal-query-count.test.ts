@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PortalHome, PortalRecordDetail } from '../../src/shared/contracts/portal.js'
 import type { RecordStatus } from '../../src/server/db/schema.js'
+import { touchCompanies } from '../../src/server/db/versions.js'
 import { testDatabases } from '../helpers/databases.js'
 import { buildPortalTestApp, clientCookie, PortalData, portalGet, previewGet, staffHeaders, type PortalTestApp, type Res } from '../helpers/portal-data.js'
 
@@ -158,6 +159,7 @@ describe.each(testDatabases)('portal query count on $name', (db) => {
   })
 
   it('every statement that reads records is filtered by company; every one that reads values joins the visible-field list', async () => {
+    await touchCompanies(t.deps.db, large.workspaceId, [large.companyId]) // a change: the cached views must be rebuilt
     const statements = [...(await counted(() => portalGet(t, large.cookie, '/home'))).statements, ...(await counted(() => portalGet(t, large.cookie, `/records/${large.detailId}`))).statements]
     const readingRecords = statements.filter((s) => /from "records"/i.test(s))
     expect(readingRecords.length).toBeGreaterThan(0)
@@ -165,5 +167,18 @@ describe.each(testDatabases)('portal query count on $name', (db) => {
     const readingValues = statements.filter((s) => /from "record_values"/i.test(s))
     expect(readingValues.length).toBe(2)
     for (const s of readingValues) expect(s, s).toMatch(/join "portal_visible_fields"/i)
+  })
+
+  it('a repeat view with nothing changed is answered from the view cache: only the session lookup runs, and the same ETag gives 304', async () => {
+    const first = await counted(() => portalGet(t, large.cookie, '/home'))
+    const repeat = await counted(() => portalGet(t, large.cookie, '/home'))
+    expect(repeat.res.body).toBe(first.res.body)
+    expect(repeat.statements.filter((s) => /from "(records|record_values|files|comments)"/i.test(s))).toEqual([])
+    expect(repeat.statements.length).toBeLessThanOrEqual(2) // the session query, and at most a last-seen touch
+    const etag = repeat.res.headers.etag as string
+    expect(etag).toMatch(/^"[\w-]+"$/)
+    const notModified = await t.app.inject({ method: 'GET', url: '/api/portal/home', headers: { cookie: large.cookie, 'if-none-match': etag } })
+    expect(notModified.statusCode).toBe(304)
+    expect(notModified.body).toBe('')
   })
 })

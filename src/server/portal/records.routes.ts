@@ -11,14 +11,21 @@ import { sendAttachment } from '../http/download.js'
 import { recordDownload } from './access/access.service.js'
 import { requestMeta } from './cookies.js'
 import { clientOf, principalOf } from './plugin.js'
+import { createViewCache, sendView } from './view-cache.js'
 import * as scope from './scope.js'
 
 export const portalRecordRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {
   const tags = ['portal']
-  app.get('/home', { schema: { tags, response: { 200: PortalHome } } }, async (request) => scope.getHome(deps, principalOf(request)))
-  app.get('/records/:id', { schema: { tags, params: IdParams, response: { 200: PortalRecordDetail } } }, async (request) =>
-    scope.getRecord(deps, principalOf(request), request.params.id),
-  )
+  const views = createViewCache({ enabled: deps.config.portal.viewCache })
+  app.get('/home', { schema: { tags, response: { 200: PortalHome } } }, async (request, reply) => {
+    const p = principalOf(request)
+    return sendView(request, reply, await views.render(p, 'home', PortalHome, () => scope.getHome(deps, p)))
+  })
+  app.get('/records/:id', { schema: { tags, params: IdParams, response: { 200: PortalRecordDetail } } }, async (request, reply) => {
+    const p = principalOf(request)
+    const id = request.params.id
+    return sendView(request, reply, await views.render(p, `record:${id}`, PortalRecordDetail, () => scope.getRecord(deps, p, id)))
+  })
   // The body is a byte stream, so its "schema" only documents it; the onRoute guard still sees one.
   app.get('/files/:id/download', { schema: { tags, params: IdParams, response: { 200: z.any().describe('the file, as an attachment') } } }, async (request, reply) => {
     const principal = principalOf(request)

@@ -35,11 +35,15 @@ export function createLocalStore(root: string): FileStore {
           done(null, chunk)
         },
       })
+      const out = createWriteStream(tmp, { highWaterMark: 1024 * 1024 })
       try {
-        await pipeline(body, counter, createWriteStream(tmp, { highWaterMark: 1024 * 1024 }))
+        await pipeline(body, counter, out)
         await fs.rename(tmp, full)
         return { size }
       } catch (err) {
+        // A body that fails at once can fail before the temporary file is even open: wait until the
+        // write stream has opened and closed it, or the file would appear after the rm below.
+        if (!out.closed) await new Promise((resolve) => out.once('close', resolve))
         await fs.rm(tmp, { force: true })
         throw err
       }
