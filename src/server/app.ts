@@ -46,7 +46,7 @@ export async function buildApp(deps: Deps, options: { logger?: FastifyServerOpti
     trustProxy: true,
     logController: new LogController({ disableRequestLogging: true }), // our onResponse log redacts tokens in URLs
     bodyLimit: 1024 * 1024,
-    maxParamLength: 500, // an over-long link token must still reach the invalid-link page
+    routerOptions: { maxParamLength: 500 }, // an over-long link token must still reach the invalid-link page
   }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)

@@ -45,9 +45,11 @@ export function SenderForm({ workspace, readOnly, onSaved }: Props) {
     </p>
   )
   return (
-    <section className="card" aria-labelledby="sender-heading">
-      <h2 id="sender-heading">How customer-facing emails are sent</h2>
-      <p className="muted small">These apply to every email a client gets: magic links, subscription confirmations, status changes and staff replies.</p>
+    <section className="card stack" aria-labelledby="sender-heading">
+      <div>
+        <h2 id="sender-heading">How customer-facing emails are sent</h2>
+        <p className="muted small">These apply to every email a client gets: magic links, subscription confirmations, status changes and staff replies.</p>
+      </div>
       {readOnly && <p className="notice">Only an admin can change these settings.</p>}
       <form className="form" onSubmit={submit} noValidate aria-label="Email sending">
         <div className="field">

@@ -9,8 +9,8 @@ export function StaffReplySummary({ settings }: { settings: Resource<PortalTypeS
     <section className="card" aria-labelledby="staff-reply-heading">
       <h2 id="staff-reply-heading">Email client on staff reply</h2>
       <p className="muted small">
-        Whether an opted-in client is emailed when your team replies to a comment is set per record type in{' '}
-        <Link to="/settings/portal">Settings → Portal</Link>. It’s off by default, and a client is never emailed about their own comment.
+        Whether an opted-in client is emailed when your team replies to a comment is set per record type in <Link to="/settings/portal">Settings → Portal</Link>. It’s off by
+        default, and a client is never emailed about their own comment.
       </p>
       {settings.error ? (
         <FormError error={settings.error} />

@@ -16,11 +16,11 @@ export function DropboxPanel({ status, isAdmin, onChanged }: Props) {
       <h3 id="dropbox-heading">Dropbox</h3>
       {connection?.status === 'broken' && (
         <div className="notice broken-warning" role="alert">
-          <strong>The Dropbox connection is broken.</strong> {connection.brokenReason ?? 'Dropbox no longer accepts our access.'} Until it is reconnected, client uploads
-          go to the local folder on this server.
+          <strong>The Dropbox connection is broken.</strong> {connection.brokenReason ?? 'Dropbox no longer accepts our access.'} Until it is reconnected, client uploads go to the
+          local folder on this server.
         </div>
       )}
-      {connection && (
+      {connection?.status === 'broken' && (
         <p className="small">
           Account: <strong>{connection.accountName}</strong> ({connection.accountEmail}) · connected {formatDateTime(connection.connectedAt)}
         </p>
@@ -83,8 +83,8 @@ function DropboxActions({ status, onChanged }: { status: StorageStatus; onChange
     return (
       <div className="confirm-box stack" role="group" aria-label="Confirm disconnecting Dropbox">
         <p>
-          Disconnect Dropbox? <strong>New client uploads go to the local folder on this server.</strong> Files already in Dropbox stay there, but can’t be opened
-          from Coeffection until you connect it again.
+          Disconnect Dropbox? <strong>New client uploads go to the local folder on this server.</strong> Files already in Dropbox stay there, but can’t be opened from Coeffection
+          until you connect it again.
         </p>
         <FormError error={action.error} />
         <div className="row">

@@ -1,6 +1,7 @@
 // An inline browser of the workspace's storage (local folder or Dropbox): a breadcrumb of the current folder,
 // its sub-folders (click to enter), "Use this folder", and a new folder name for a folder that doesn't exist yet.
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
+import { Link } from 'react-router'
 import { useResource } from '../../../../shared/use-resource.js'
 import { FormError } from '../../../../shared/ui/form-error.js'
 import { joinParts, pathParts, storageApi } from './storage-api.js'
@@ -36,6 +37,7 @@ export function FolderBrowser({ initialPath, current, onPick, onCancel }: Props)
   const parts = pathParts(path)
   const rootLabel = status.data ? (status.data.provider === 'dropbox' ? 'Dropbox' : 'Local folder') : 'Storage'
   const here = parts.at(-1) ?? rootLabel
+  const broken = status.data?.dropbox?.status === 'broken'
 
   // Opening the browser, and every move to another folder, puts focus on the folder's name.
   useEffect(() => headingRef.current?.focus(), [path])
@@ -67,7 +69,15 @@ export function FolderBrowser({ initialPath, current, onPick, onCancel }: Props)
     <div className="folder-browser" role="group" aria-labelledby={`${id}-heading`} onKeyDown={onKey}>
       <nav aria-label="Folder path">
         <ol className="plain folder-crumbs">
-          <li>{parts.length === 0 ? <span aria-current="location">{rootLabel}</span> : <button type="button" className="link" onClick={() => go('')}>{rootLabel}</button>}</li>
+          <li>
+            {parts.length === 0 ? (
+              <span aria-current="location">{rootLabel}</span>
+            ) : (
+              <button type="button" className="link" onClick={() => go('')}>
+                {rootLabel}
+              </button>
+            )}
+          </li>
           {parts.map((part, i) => (
             <li key={joinParts(parts, i + 1)}>
               {i === parts.length - 1 ? (
@@ -82,10 +92,27 @@ export function FolderBrowser({ initialPath, current, onPick, onCancel }: Props)
         </ol>
       </nav>
       <h4 id={`${id}-heading`} ref={headingRef} tabIndex={-1} className="folder-heading">
-        Folders in {here}
+        {parts.length ? `Folders in ${here}` : 'Top-level folders'}
       </h4>
+      {broken && (
+        <p className="notice broken-warning small">
+          The Dropbox connection is broken, so these are the local folder’s. <Link to="/settings/storage">Reconnect in Settings → Storage</Link>.
+        </p>
+      )}
       {folders.error ? (
-        <FormError error={folders.error} />
+        <div className="row">
+          <FormError error={folders.error} />
+          <button
+            type="button"
+            className="small"
+            onClick={() => {
+              folders.reload()
+              status.reload()
+            }}
+          >
+            Try again
+          </button>
+        </div>
       ) : !folders.data ? (
         <p className="muted small" aria-live="polite">
           Loading folders…

@@ -14,4 +14,8 @@ export const storageApi = {
 export const pathParts = (path: string) => path.split('/').filter(Boolean)
 
 /** The folder path of the first `count` parts ('' for the root). */
-export const joinParts = (parts: readonly string[], count = parts.length) => parts.slice(0, count).map((p) => `/${p}`).join('')
+export const joinParts = (parts: readonly string[], count = parts.length) =>
+  parts
+    .slice(0, count)
+    .map((p) => `/${p}`)
+    .join('')

@@ -20,8 +20,11 @@ export function StoragePage() {
         <div>
           <h2 id="storage-heading">Storage</h2>
           <p className="muted small">
-            Client uploads go to <span className="folder-path">/{'{root}'}/{'{Project}'}/client-uploads</span> in this storage, where the root is the folder you pick
-            when sharing a portal. Coeffection streams each file straight there and never keeps the bytes.
+            Client uploads go to{' '}
+            <span className="folder-path">
+              /{'{root}'}/{'{Project}'}/client-uploads
+            </span>{' '}
+            in this storage, where the root is the folder you pick when sharing a portal. Coeffection streams each file straight there and never keeps the bytes.
           </p>
         </div>
         {!isAdmin && <p className="notice">Only an admin can change storage.</p>}
