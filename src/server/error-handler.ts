@@ -3,6 +3,8 @@ import type { FastifyError, FastifyInstance } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import type { ErrorBody } from '../shared/contracts/errors.js'
 import { AppError } from './errors.js'
+import { DropboxAuthError, DropboxError } from './storage/dropbox-api.js'
+import { toAppError } from './storage/dropbox-store.js'
 
 type Issue = { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }
 
@@ -18,8 +20,19 @@ function describe(issue: Issue, part: string): { field: string; message: string 
   return { field, message: `${field} ${message}` }
 }
 
+/** Storage errors a person can act on become AppErrors; a refused Dropbox token says how to fix it. */
+function fromStorage<T>(error: T): T | AppError {
+  if (error instanceof DropboxAuthError) return new AppError('CONFLICT', 'The Dropbox connection is broken; an admin can reconnect it in Settings → Storage')
+  if (error instanceof DropboxError) {
+    const mapped = toAppError(error, 'folder')
+    return mapped instanceof AppError ? mapped : error
+  }
+  return error
+}
+
 export function installErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+  app.setErrorHandler((thrown: FastifyError | AppError, request, reply) => {
+    const error = fromStorage(thrown)
     let status = 500
     let body: ErrorBody = { error: { code: 'INTERNAL', message: 'Something went wrong on our side. Please try again.' } }
     if (error instanceof AppError) {

@@ -43,7 +43,7 @@ export function createLocalStore(root: string): FileStore {
       } catch (err) {
         // A body that fails at once can fail before the temporary file is even open: wait until the
         // write stream has opened and closed it, or the file would appear after the rm below.
-        if (!out.closed) await new Promise((resolve) => out.once('close', resolve))
+        if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()))
         await fs.rm(tmp, { force: true })
         throw err
       }

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { safeName, type FileStore } from './file-store.js'
-import { dropboxStoreFor } from './dropbox-connection.js'
+import { dropboxStoreFor, storageStatus } from './dropbox-connection.js'
 
 export interface Folder {
   name: string
