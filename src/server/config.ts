@@ -29,6 +29,7 @@ const EnvSchema = z.object({
   PORTAL_SESSION_IDLE_HOURS: opt(z.coerce.number().positive().max(24 * 365)),
   PORTAL_SESSION_MAX_DAYS: opt(z.coerce.number().positive().max(365)),
   PORTAL_CACHE: opt(z.enum(['on', 'off'])),
+  NOTIFY_BATCH_MS: opt(z.coerce.number().int().min(0).max(3_600_000)),
 })
 
 export type Config = Readonly<{
@@ -43,6 +44,8 @@ export type Config = Readonly<{
   adminPassword: string | undefined
   logLevel: string
   runWorker: boolean
+  /** How long record changes are gathered into one client email. */
+  notifyBatchMs: number
   role: 'all' | 'worker'
   seedDemo: boolean
   secureCookies: boolean
@@ -78,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminPassword: e.ADMIN_PASSWORD,
     logLevel: e.LOG_LEVEL ?? 'info',
     runWorker: (e.WORKER ?? 'on') === 'on',
+    notifyBatchMs: e.NOTIFY_BATCH_MS ?? 2 * 60_000,
     role: e.ROLE ?? 'all',
     seedDemo: (e.SEED_DEMO ?? 'on') === 'on',
     secureCookies: baseUrl.startsWith('https://'),

@@ -85,7 +85,13 @@ async function removeEmptyFolders(leaf: string, top: string): Promise<void> {
 
 export async function storageFor(deps: Deps, workspaceId: string): Promise<WorkspaceStorage> {
   const connected = await dropboxStoreFor(deps, workspaceId)
-  if (!connected) return localStorage(deps, workspaceId)
+  if (!connected) {
+    // A broken Dropbox refuses uploads (and the folder browser) instead of falling back to the local folder.
+    if ((await storageStatus(deps, workspaceId)).dropbox?.status === 'broken') {
+      throw new AppError('CONFLICT', 'The Dropbox connection is broken; an admin can reconnect it in Settings → Storage')
+    }
+    return localStorage(deps, workspaceId)
+  }
   const dropbox = connected
   return {
     provider: 'dropbox',

@@ -22,7 +22,7 @@ export interface RecordChange {
 }
 
 /** Called in the transaction that changed a record's stage or status. */
-export async function recordChanged(trx: Executor, now: Date, workspaceId: string, recordId: string, changes: RecordChange[]): Promise<void> {
+export async function recordChanged(trx: Executor, now: Date, workspaceId: string, recordId: string, changes: RecordChange[], batchMs = BATCH_MS): Promise<void> {
   if (changes.length === 0) return
   const at = now.toISOString()
   await q.insertChanges(
@@ -31,7 +31,7 @@ export async function recordChanged(trx: Executor, now: Date, workspaceId: strin
   )
   const payload = JSON.stringify({ recordId, workspaceId })
   if (!(await q.hasPendingJob(trx, payload))) {
-    await enqueueJob(trx, now, { kind: 'notify.record-updates', payload: { recordId, workspaceId }, workspaceId, runAt: new Date(now.getTime() + BATCH_MS) })
+    await enqueueJob(trx, now, { kind: 'notify.record-updates', payload: { recordId, workspaceId }, workspaceId, runAt: new Date(now.getTime() + batchMs) })
   }
 }
 

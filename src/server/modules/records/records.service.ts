@@ -118,7 +118,7 @@ export async function updateRecord(deps: Deps, staff: StaffPrincipal, id: string
     ...(input.status !== undefined && input.status !== row.status ? [{ kind: 'status' as const, from: row.status, to: input.status }] : []),
   ]
   await deps.db.transaction().execute(async (trx) => {
-    await recordChanged(trx, now, staff.workspaceId, id, changes)
+    await recordChanged(trx, now, staff.workspaceId, id, changes, deps.config.notifyBatchMs)
     await q.updateRecord(trx, staff.workspaceId, id, {
       ...(input.name !== undefined && { name: input.name }),
       ...(input.companyId !== undefined && { company_id: input.companyId }),

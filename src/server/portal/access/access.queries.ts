@@ -1,5 +1,6 @@
 // SQL for grants, links and sessions. Expiry and revocation are checked in the same query that finds a token.
 import type { Insertable } from 'kysely'
+import type { Dialect } from '../../db/database.js'
 import type { Executor } from '../../jobs/outbox.js'
 import type { PortalGrantRow, PortalLinkRow, PortalSessionRow } from '../../db/schema.js'
 
@@ -80,6 +81,15 @@ export const findLiveSession = (db: Executor, idHash: string, now: string, idleS
 export const touchSession = (db: Executor, idHash: string, at: string) => db.updateTable('portal_sessions').set({ last_seen_at: at }).where('id_hash', '=', idHash).execute()
 export const deleteSession = (db: Executor, idHash: string) => db.deleteFrom('portal_sessions').where('id_hash', '=', idHash).execute()
 export const markLinkUsed = (db: Executor, linkId: string, at: string) => db.updateTable('portal_links').set({ last_used_at: at }).where('id', '=', linkId).execute()
+
+/**
+ * Serialises link sending in one workspace, across instances: a row lock on the workspace, held until the
+ * sending transaction ends (FOR NO KEY UPDATE does not block inserts that merely reference the workspace).
+ * SQLite needs none: its one connection runs one transaction at a time.
+ */
+export async function lockLinkSending(db: Executor, dialect: Dialect, workspaceId: string): Promise<void> {
+  if (dialect === 'postgres') await db.selectFrom('workspaces').select('id').where('id', '=', workspaceId).forNoKeyUpdate().execute()
+}
 
 export const countLinksSince = async (db: Executor, filter: { workspaceId: string; contactId?: string }, since: string) => {
   let query = db

@@ -25,12 +25,18 @@ const LIMITS = { perContactPerHour: 5, perWorkspacePerHour: 100 }
 
 export const linkUrl = (deps: Deps, token: string) => `${deps.config.baseUrl}/portal/l/${token}`
 
-async function assertSendAllowed(deps: Deps, workspaceId: string, contactId: string) {
+/**
+ * The hourly limits, counted in the database so that every instance sees every link. Call it in the sending
+ * transaction: it first takes the workspace's link-sending lock, so concurrent shares (on any instance) are
+ * counted one after the other instead of all passing the same count.
+ */
+async function assertSendAllowed(deps: Deps, trx: Executor, workspaceId: string, contactId: string) {
+  await q.lockLinkSending(trx, deps.dialect, workspaceId)
   const since = new Date(deps.clock().getTime() - 3_600_000).toISOString()
-  if ((await q.countLinksSince(deps.db, { workspaceId, contactId }, since)) >= LIMITS.perContactPerHour) {
+  if ((await q.countLinksSince(trx, { workspaceId, contactId }, since)) >= LIMITS.perContactPerHour) {
     throw new AppError('RATE_LIMITED', `This contact was already sent ${LIMITS.perContactPerHour} links in the last hour. Please wait an hour before sending another.`)
   }
-  if ((await q.countLinksSince(deps.db, { workspaceId }, since)) >= LIMITS.perWorkspacePerHour) {
+  if ((await q.countLinksSince(trx, { workspaceId }, since)) >= LIMITS.perWorkspacePerHour) {
     throw new AppError('RATE_LIMITED', `Your workspace sent ${LIMITS.perWorkspacePerHour} portal links in the last hour. Please wait before sending more.`)
   }
 }
@@ -84,11 +90,12 @@ export async function sharePortal(
   })
   if (!contact.email) throw new AppError('VALIDATION', `${contact.name} has no email address on file; add one to share the portal`, 'contactId')
   const uploadsFolder = input.uploadsFolder ? cleanFolderPath(input.uploadsFolder) : input.uploadsFolder
-  await assertSendAllowed(deps, staff.workspaceId, contact.id)
-  const existing = await q.findActiveGrant(deps.db, staff.workspaceId, companyId, contact.id)
   const ws = await findWorkspaceById(deps, staff.workspaceId)
   const now = deps.clock()
   await deps.db.transaction().execute(async (trx) => {
+    await assertSendAllowed(deps, trx, staff.workspaceId, contact.id)
+    // Under the lock, so two concurrent first shares cannot both create a grant.
+    const existing = await q.findActiveGrant(trx, staff.workspaceId, companyId, contact.id)
     const grantId = existing?.id ?? randomUUID()
     if (!existing) {
       await q.insertGrant(trx, {
@@ -119,9 +126,9 @@ async function activeGrant(deps: Deps, staff: StaffPrincipal, grantId: string) {
 
 export async function resharePortal(deps: Deps, staff: StaffPrincipal, grantId: string, expiresInDays: number | null, meta: RequestMeta): Promise<void> {
   const grant = await activeGrant(deps, staff, grantId)
-  await assertSendAllowed(deps, staff.workspaceId, grant.contact_id)
   const ws = await findWorkspaceById(deps, staff.workspaceId)
   await deps.db.transaction().execute(async (trx) => {
+    await assertSendAllowed(deps, trx, staff.workspaceId, grant.contact_id)
     await issueLink(deps, trx, staff, { grantId, companyName: grant.company_name, contactEmail: grant.contact_email, expiresInDays, reshare: true, ws })
     await recordEvent(trx, deps.clock(), { workspaceId: staff.workspaceId, companyId: grant.company_id, grantId, contactId: grant.contact_id, userId: staff.userId, kind: 'reshared', meta })
   })
