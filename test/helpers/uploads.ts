@@ -44,8 +44,9 @@ export interface UploadWorld {
   close(): Promise<void>
 }
 
-export async function buildUploadWorld(db: TestDatabase, env: Record<string, string> = {}): Promise<UploadWorld> {
+export async function buildUploadWorld(db: TestDatabase, env: Record<string, string> = {}, options: { clockAt?: Date } = {}): Promise<UploadWorld> {
   const t = await buildTestApp(db, { env })
+  if (options.clockAt) t.clock.set(options.clockAt)
   const ws = await createWorkspace(t.deps)
   const other = await createWorkspace(t.deps)
   const admin = await staffSession(t, ws, ws.admin.id)
@@ -242,21 +243,34 @@ export function streamUpload(
       method: 'POST',
       headers: { ...opts.headers, 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked' },
     })
+    let responded = false
     req.on('response', (res) => {
+      responded = true
       const sentBeforeResponse = sent
       const answeredBeforeEnd = !ended
       const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => {
+      let settled = false
+      const done = () => {
+        if (settled) return
+        settled = true
         resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), sentBeforeResponse, answeredBeforeEnd, sentSha256: hash.digest('hex') })
         req.destroy()
-      })
+      }
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.once('end', done)
+      res.once('close', done)
     })
+    // Once the server has answered (say 413 while we were still sending), the rest of our body may hit a closed socket.
     req.on('error', (err) => {
-      if (opts.abortAfter !== undefined) return
+      if (responded || opts.abortAfter !== undefined) return
       reject(err)
     })
-    const write = (chunk: Buffer) => new Promise<void>((ok) => (req.write(chunk) ? ok() : req.once('drain', ok)))
+    const write = (chunk: Buffer) =>
+      new Promise<void>((ok) => {
+        if (req.destroyed || req.write(chunk)) return ok()
+        req.once('drain', ok)
+        req.once('close', ok)
+      })
     void (async () => {
       await write(head)
       for await (const piece of opts.body) {
@@ -271,11 +285,12 @@ export function streamUpload(
           resolve({ status: 0, body: '', sentBeforeResponse: sent, answeredBeforeEnd: true, sentSha256: '' })
           return
         }
+        if (responded) return
         hash.update(chunk)
         await write(chunk)
         sent += chunk.length
       }
-      if (opts.holdOpen || req.destroyed) return
+      if (opts.holdOpen || req.destroyed || responded) return
       ended = true
       req.end(tail)
     })().catch(reject)
@@ -304,4 +319,47 @@ export async function emailsSince(t: TestApp, knownIds: Set<string>): Promise<Ar
 
 export async function emailIds(t: TestApp): Promise<Set<string>> {
   return new Set((await t.deps.db.selectFrom('emails').select('id').execute()).map((r) => r.id))
+}
+
+// ── Dropbox ──
+
+/** The app's configuration for a Dropbox app served by the fake. */
+export function dropboxEnv(fake: { app: { key: string; secret: string }; apiUrl: string; contentUrl: string; tokenUrl: string; authorizeUrl: string }, encryptionKey: string): Record<string, string> {
+  return {
+    DROPBOX_APP_KEY: fake.app.key,
+    DROPBOX_APP_SECRET: fake.app.secret,
+    TOKEN_ENCRYPTION_KEY: encryptionKey,
+    DROPBOX_API_URL: fake.apiUrl,
+    DROPBOX_CONTENT_URL: fake.contentUrl,
+    DROPBOX_TOKEN_URL: fake.tokenUrl,
+    DROPBOX_AUTHORIZE_URL: fake.authorizeUrl,
+  }
+}
+
+/** Step 1 of the connect flow as the Settings page does it: where the admin's browser is sent. */
+export async function startDropboxConnect(w: UploadWorld, headers: Headers = w.admin): Promise<URL> {
+  const res = expectStatus(await w.t.app.inject({ method: 'POST', url: '/api/v1/storage/dropbox/connect', headers }), 200)
+  return new URL(res.json().authorizeUrl as string)
+}
+
+/** The browser at Dropbox: the fake's authorize page approves at once and redirects back with code and state. */
+export async function approveAtDropbox(authorizeUrl: URL): Promise<{ code: string; state: string; callback: URL }> {
+  const res = await fetch(authorizeUrl, { redirect: 'manual' })
+  expect(res.status, await res.clone().text()).toBe(302)
+  const callback = new URL(res.headers.get('location')!)
+  return { code: callback.searchParams.get('code')!, state: callback.searchParams.get('state')!, callback }
+}
+
+/** Step 2: the browser comes back to our callback with the admin's session; answers with a redirect to Settings. */
+export const dropboxCallback = (w: UploadWorld, query: Record<string, string>, headers: Headers = w.admin) =>
+  w.t.app.inject({ url: `/api/v1/storage/dropbox/callback?${new URLSearchParams(query).toString()}`, headers })
+
+export interface StorageStatusJson {
+  provider: 'local' | 'dropbox'
+  dropboxAvailable: boolean
+  dropbox: { accountName: string; accountEmail: string; status: 'connected' | 'broken'; brokenReason: string | null; connectedAt: string } | null
+}
+
+export async function storageStatus(w: UploadWorld, headers: Headers = w.admin): Promise<StorageStatusJson> {
+  return expectStatus(await w.t.app.inject({ url: '/api/v1/storage', headers }), 200).json()
 }
