@@ -42,7 +42,29 @@ export function openDatabase(url: string, options: OpenOptions = {}): { db: Db; 
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), ...(log && { log }) }), dialect: 'sqlite' }
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), ...(log && { log }) }), dialect: 'sqlite' }
+}
+
+/**
+ * Kysely prepares every statement anew; preparing costs more than running a small indexed query.
+ * better-sqlite3 statements are reusable, so keep the most recent ones by SQL text.
+ */
+function withStatementCache(sqlite: SQLite.Database, max = 500) {
+  const cache = new Map<string, SQLite.Statement>()
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql)
+      if (stmt) {
+        cache.delete(sql)
+      } else {
+        stmt = sqlite.prepare(sql)
+        if (cache.size >= max) cache.delete(cache.keys().next().value!)
+      }
+      cache.set(sql, stmt)
+      return stmt
+    },
+  }
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
