@@ -42,7 +42,9 @@ export interface TestApp {
   worker: Worker
   dataDir: string
   /** The app's own PostgreSQL schema (postgres only), for opening more pools on the same data. */
-  pgSchema?: string
+  pgSchema?: string | undefined
+  /** Every SQL statement run since the last reset (for query-count tests). */
+  queries: string[]
   close(): Promise<void>
 }
 
@@ -66,6 +68,7 @@ export async function buildTestApp(db: TestDatabase, options: { env?: Record<str
     worker,
     dataDir,
     pgSchema: pgSchema?.schema,
+    queries,
     async close() {
       await app.close()
       await kysely.destroy()

@@ -7,6 +7,7 @@ type VisibleField = PortalTypeSettings['fields'][number]
 
 const dateFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })
 const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' })
+const plain = new Intl.NumberFormat('en-US')
 
 export function formatValue(field: VisibleField, value: FieldValue, userNames: Map<string, string>): PortalFieldValue | undefined {
   if (value === null || value === '') return undefined
@@ -20,7 +21,7 @@ export function formatValue(field: VisibleField, value: FieldValue, userNames: M
     case 'currency':
       return { ...base, display: money.format(Number(value) / 100) }
     case 'number':
-      return { ...base, display: Number(value).toLocaleString('en-US') }
+      return { ...base, display: plain.format(Number(value)) }
     case 'checkbox':
       return { ...base, display: value ? 'Yes' : 'No' }
     case 'user':
@@ -36,10 +37,13 @@ export function formatValue(field: VisibleField, value: FieldValue, userNames: M
 }
 
 /** Visible fields of a record in the admin's order, formatted. `values` holds only visible fields' values. */
-export function projectFields(fields: VisibleField[], values: Map<string, FieldValue>, userNames: Map<string, string>): PortalFieldValue[] {
-  return fields.flatMap((f) => {
-    if (!f.visible || !values.has(f.id)) return []
+export function projectFields(fields: VisibleField[], values: Map<string, FieldValue>, userNames: Map<string, string>, limit = Infinity): PortalFieldValue[] {
+  const out: PortalFieldValue[] = []
+  for (const f of fields) {
+    if (out.length >= limit) break
+    if (!f.visible || !values.has(f.id)) continue
     const v = formatValue(f, values.get(f.id)!, userNames)
-    return v ? [v] : []
-  })
+    if (v) out.push(v)
+  }
+  return out
 }

@@ -132,7 +132,7 @@ export async function getHome(deps: Deps, p: PortalPrincipal): Promise<PortalHom
           stageId: t.hasPipeline ? r.stage_id : null,
           ...(t.showStatus ? { status: r.status } : {}),
           ...(t.showFiles ? { fileCount: filesByRecord.get(r.id) ?? 0 } : {}),
-          summary: projectFields(t.fields, valuesByRecord.get(r.id) ?? new Map(), names).slice(0, 3),
+          summary: projectFields(t.fields, valuesByRecord.get(r.id) ?? new Map(), names, 3),
         }))
       const stages: PortalStage[] = t.type.stages.map((s) => {
         const inStage = cards.filter((c) => c.stageId === s.id)
