@@ -1,23 +1,17 @@
 import { z } from 'zod'
+import { FIELD_KINDS, RECORD_STATUSES } from './labels.js'
 
 export const Id = z.uuid({ error: 'must be a valid id' })
 export const IdParams = z.object({ id: Id })
 export const Timestamp = z.string()
 export const Ok = z.object({ ok: z.literal(true) })
 
-export const FIELD_KINDS = ['text', 'long_text', 'number', 'currency', 'date', 'select', 'url', 'checkbox', 'user'] as const
+export { FIELD_KINDS, RECORD_STATUSES, STATUS_LABELS } from './labels.js'
 export const FieldKind = z.enum(FIELD_KINDS)
 export type FieldKind = z.infer<typeof FieldKind>
 
-export const RECORD_STATUSES = ['on_track', 'at_risk', 'off_track', 'done'] as const
 export const RecordStatus = z.enum(RECORD_STATUSES)
 export type RecordStatus = z.infer<typeof RecordStatus>
-export const STATUS_LABELS: Record<RecordStatus, string> = {
-  on_track: 'On track',
-  at_risk: 'At risk',
-  off_track: 'Off track',
-  done: 'Done',
-}
 
 export const HexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1a73e8')
 

@@ -1,7 +1,7 @@
 // One pipeline stage on the home page: a native <details> whose <summary> carries the stage's colour,
 // name, count, status rollup and file count. Stages with records start open; empty ones start closed.
 import { useState, type CSSProperties } from 'react'
-import { STATUS_LABELS } from '../../../../shared/contracts/common.js'
+import { STATUS_LABELS } from '../../../../shared/contracts/labels.js'
 import type { PortalRecordCard, PortalStage, PortalTypeSection } from '../../api.js'
 import { countOf, filesText, inText } from './labels.js'
 import { RecordCard, type HeadingLevel } from './record-card.js'

@@ -1,6 +1,7 @@
 // Stage, status, owner and watchers: each change is saved at once.
 import { useState } from 'react'
-import { RECORD_STATUSES, STATUS_LABELS, type RecordStatus } from '../../../../shared/contracts/common.js'
+import { RECORD_STATUSES, STATUS_LABELS } from '../../../../shared/contracts/labels.js'
+import type { RecordStatus } from '../../../../shared/contracts/common.js'
 import type { RecordDetail, RecordType, StaffUser } from '../../../../shared/contracts/staff.js'
 import { FormError } from '../../../shared/ui/form-error.js'
 import { StagePill } from '../../../shared/ui/stage-pill.js'

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react'
-import { FIELD_KINDS, type FieldKind } from '../../../../../shared/contracts/common.js'
+import { FIELD_KINDS } from '../../../../../shared/contracts/labels.js'
+import type { FieldKind } from '../../../../../shared/contracts/common.js'
 import { api } from '../../../api.js'
 import { useAction } from '../../../../shared/use-action.js'
 import { FieldError, FormError, invalidProps } from '../../../../shared/ui/form-error.js'
