@@ -2,67 +2,22 @@
 // a row builder that inserts whole datasets in a few batched statements, client sessions through the
 // real share → email → exchange flow, and staff Preview sessions.
 import { randomUUID } from 'node:crypto'
-import fs from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import { Readable } from 'node:stream'
-import { buildApp } from '../../src/server/app.js'
-import { loadConfig } from '../../src/server/config.js'
-import { migrateToLatest, openDatabase } from '../../src/server/db/database.js'
 import type { Database, FieldKind, RecordStatus } from '../../src/server/db/schema.js'
 import type { Insertable } from 'kysely'
 import type { Deps } from '../../src/server/deps.js'
-import { createMailer } from '../../src/server/email/mailer.js'
-import { jobHandlers } from '../../src/server/jobs/handlers.js'
-import { createWorker } from '../../src/server/jobs/worker.js'
 import { createStaffSession, STAFF_COOKIE } from '../../src/server/staff/sessions.js'
-import { createLocalStore } from '../../src/server/storage/local-store.js'
 import type { FieldValue } from '../../src/shared/contracts/common.js'
-import { BASE_URL, createClock, type TestApp } from './app.js'
-import { createPgSchema, type TestDatabase } from './databases.js'
+import { buildTestApp, type TestApp } from './app.js'
+import type { TestDatabase } from './databases.js'
 import { share, signInClient, type Res } from './portal.js'
 
 export type { Res }
 type Headers = Record<string, string>
 
-export interface PortalTestApp extends TestApp {
-  /** Every SQL statement the app's database executed, in order. Reset with `queries.length = 0`. */
-  queries: string[]
-}
-
-/**
- * The same app as buildTestApp(), plus the log of executed statements (buildTestApp collects it but does
- * not hand it out). Kept in step with test/helpers/app.ts.
- */
-export async function buildPortalTestApp(db: TestDatabase): Promise<PortalTestApp> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'coeffection-portal-test-'))
-  const config = loadConfig({ BASE_URL, DATA_DIR: dataDir, DATABASE_URL: db.url })
-  const pgSchema = db.name === 'postgres' ? await createPgSchema(db.url) : undefined
-  const queries: string[] = []
-  const { db: kysely, dialect } = openDatabase(db.url, { ...(pgSchema ? { searchPath: pgSchema.schema } : {}), onQuery: (q) => queries.push(q) })
-  await migrateToLatest(kysely)
-  const clock = createClock()
-  const mailer = createMailer(config)
-  const deps: Deps = { config, db: kysely, dialect, clock, mailer, storage: createLocalStore(path.join(dataDir, 'storage')) }
-  const app = await buildApp(deps)
-  const silent = { error: () => undefined, info: () => undefined }
-  const worker = createWorker({ db: kysely, dialect, clock, log: silent, handlers: jobHandlers(deps) })
-  return {
-    app,
-    deps,
-    clock,
-    worker,
-    dataDir,
-    queries,
-    pgSchema: pgSchema?.schema,
-    async close() {
-      await app.close()
-      await kysely.destroy()
-      await pgSchema?.drop()
-      await fs.rm(dataDir, { recursive: true, force: true })
-    },
-  }
-}
+/** The test app; its `queries` log lists every SQL statement executed (reset with `queries.length = 0`). */
+export type PortalTestApp = TestApp
+export const buildPortalTestApp = (db: TestDatabase): Promise<PortalTestApp> => buildTestApp(db)
 
 export interface Flags {
   shareable: boolean

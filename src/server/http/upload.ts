@@ -1,4 +1,5 @@
 // How an uploaded file enters us: the multipart part as a stream that fails at the size limit.
+import type { IncomingMessage } from 'node:http'
 import type { Readable } from 'node:stream'
 import { AppError } from '../errors.js'
 
@@ -15,4 +16,33 @@ export function failOnTruncation(file: Readable & { truncated?: boolean }, maxBy
   if (file.truncated) fail()
   else file.once('limit', fail)
   return file
+}
+
+/**
+ * After an upload is refused mid-stream (wrong content, too large), keep reading and discarding the
+ * rest of the request: browsers read the answer only once they have sent the whole body, and nothing
+ * reads a request whose parser gave up, so the upload would hang. Nothing is kept. A body far past
+ * the limit is cut off instead, closing the connection.
+ */
+export async function discardRest(raw: IncomingMessage, maxBytes: number): Promise<void> {
+  if (raw.complete || raw.destroyed) return
+  raw.unpipe()
+  let seen = 0
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      resolve()
+    }
+    const timer = setTimeout(() => (raw.destroy(), done()), 30_000)
+    raw.on('data', (chunk: Buffer) => {
+      seen += chunk.length
+      if (seen > maxBytes) {
+        raw.destroy()
+        done()
+      }
+    })
+    raw.once('end', done)
+    raw.once('close', done)
+    raw.resume()
+  })
 }

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { IdParams } from '../../shared/contracts/common.js'
 import { PortalFile, PortalHome, PortalRecordDetail } from '../../shared/contracts/portal.js'
-import { failOnTruncation } from '../http/upload.js'
+import { discardRest, failOnTruncation } from '../http/upload.js'
 import { MAX_UPLOAD_BYTES } from '../storage/upload-rules.js'
 import { AppError } from '../errors.js'
 import type { Deps } from '../deps.js'
@@ -42,7 +42,13 @@ export const portalRecordRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (
       const part = await request.file()
       if (!part) throw new AppError('VALIDATION', 'file: choose a file to upload', 'file')
       const upload = { filename: part.filename, stream: failOnTruncation(part.file, MAX_UPLOAD_BYTES) }
-      return reply.status(201).send(await scope.uploadClientFile(deps, client, request.params.id, upload, requestMeta(request)))
+      try {
+        return reply.status(201).send(await scope.uploadClientFile(deps, client, request.params.id, upload, requestMeta(request)))
+      } catch (err) {
+        // Answer now, and keep reading (and dropping) the rest so a browser still sending sees the answer.
+        void discardRest(request.raw, MAX_UPLOAD_BYTES + 1024 * 1024)
+        throw err
+      }
     },
   )
 }

@@ -1,16 +1,18 @@
 // The client's home: "{Company} — {Type} Portal" with one shared type, or "{Company} Portal" with one
-// section per type when several are shared; a friendly note when nothing is shared yet.
+// section per type when several are shared; a friendly note when nothing is shared yet. A client
+// (never a staff Preview) also finds the Get Notified card here.
 import { useResource } from '../../../shared/use-resource.js'
 import type { PortalHome, PortalTypeSection } from '../../api.js'
 import { usePageTitle } from '../../app/page-title.js'
 import { usePortal } from '../../app/portal-context.js'
 import { LoadFailed, PageSkeleton } from '../../app/session-pages.js'
-import { countOf } from './labels.js'
+import { countOf, inText, statusChangesLabel } from './labels.js'
+import { NotifyCard } from './notify-card.js'
 import { TypeSection } from './type-section.js'
 import './home.css'
 
 export function HomePage() {
-  const { api, me } = usePortal()
+  const { api, me, preview } = usePortal()
   const home = useResource((signal) => api.get<PortalHome>('/home', { signal }), [api])
   const types = home.data?.types
   const company = me.company.name
@@ -24,6 +26,7 @@ export function HomePage() {
         <h1>{title}</h1>
         <p className="page-lead">{lead(types, me.workspace.name)}</p>
       </div>
+      {!preview && <NotifyCard statusLabel={statusChangesLabel(types)} noun={types.length === 1 ? inText(types[0]!.singular) : 'record'} />}
       {types.length === 0 && <NothingShared workspace={me.workspace.name} />}
       {types.length === 1 && <TypeSection type={types[0]!} headingLevel={2} />}
       {types.length > 1 &&

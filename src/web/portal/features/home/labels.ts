@@ -12,3 +12,9 @@ export function countOf(n: number, singular: string, plural: string): string {
 export function filesText(n: number): string {
   return n === 1 ? '1 file' : `${n} files`
 }
+
+/** "Project status changes" when one type is shared (in its own words), else "Status changes". */
+export function statusChangesLabel(types: { singular: string }[]): string {
+  const words = types.length === 1 ? `${inText(types[0]!.singular)} status changes` : 'status changes'
+  return words.charAt(0).toUpperCase() + words.slice(1)
+}

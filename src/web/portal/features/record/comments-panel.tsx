@@ -1,11 +1,15 @@
-// The record's comment thread, oldest first. Bodies are plain text (white-space: pre-wrap), never
-// HTML. The composer fills its slot in the comments issue; never in a staff Preview.
+// The record's comment thread, oldest first. Bodies are plain text with their links made clickable
+// (comment-body.tsx), never HTML. Clients write below the thread; a staff Preview only reads.
 import { formatDateTime, formatRelative } from '../../../shared/format.js'
 import type { PortalComment } from '../../api.js'
 import { usePortal } from '../../app/portal-context.js'
+import { CommentBody } from './comment-body.js'
+import { CommentComposer } from './comment-composer.js'
 import { SideBadge } from './side-badge.js'
 
-export function CommentsPanel({ comments, canComment }: { comments: PortalComment[]; canComment: boolean }) {
+type Props = { recordId: string; comments: PortalComment[]; canComment: boolean; onPosted: (comment: PortalComment) => void }
+
+export function CommentsPanel({ recordId, comments, canComment, onPosted }: Props) {
   const { preview } = usePortal()
   return (
     <section className="panel panel-comments" aria-labelledby="comments-title">
@@ -13,7 +17,7 @@ export function CommentsPanel({ comments, canComment }: { comments: PortalCommen
         Comments <span className="panel-count">{comments.length}</span>
       </h2>
       {comments.length === 0 ? (
-        <p className="empty-note">No comments yet</p>
+        <p className="empty-note">{canComment && !preview ? 'No comments yet. Questions or updates for the team? Write them below.' : 'No comments yet'}</p>
       ) : (
         <ol className="comment-list">
           {comments.map((comment) => (
@@ -28,13 +32,12 @@ export function CommentsPanel({ comments, canComment }: { comments: PortalCommen
                   {formatRelative(comment.createdAt)}
                 </time>
               </p>
-              <p className="comment-body">{comment.body}</p>
+              <CommentBody text={comment.body} />
             </li>
           ))}
         </ol>
       )}
-      {/* Slot for the comment composer (the comments issue). */}
-      {canComment && !preview && <div data-testid="composer-slot" className="slot" />}
+      {canComment && !preview && <CommentComposer recordId={recordId} onPosted={onPosted} />}
     </section>
   )
 }

@@ -1,12 +1,23 @@
 // The record's files: name, size, date, who uploaded (team or client). Each row is one plain link
-// the browser saves as an attachment: one click downloads. The upload drop-zone fills its slot later.
+// the browser saves as an attachment: one click downloads. When uploads are on (never in a staff
+// Preview), the client's drop-zone sits below, and a file they send joins the list at once.
+import { useState } from 'react'
 import { formatBytes, formatDate } from '../../../shared/format.js'
 import { downloadUrl, type PortalFile } from '../../api.js'
 import { usePortal } from '../../app/portal-context.js'
+import { fileExtension } from './file-extension.js'
 import { SideBadge } from './side-badge.js'
+import { UploadZone } from './upload-zone.js'
 
-export function FilesPanel({ files, canUpload }: { files: PortalFile[]; canUpload: boolean }) {
+type Props = { recordId: string; files: PortalFile[]; canUpload: boolean; onUploaded: (file: PortalFile) => void }
+
+export function FilesPanel({ recordId, files, canUpload, onUploaded }: Props) {
   const { apiBase, preview } = usePortal()
+  const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set())
+  const uploaded = (file: PortalFile) => {
+    setFresh((s) => new Set(s).add(file.id))
+    onUploaded(file)
+  }
   return (
     <section className="panel panel-files" aria-labelledby="files-title">
       <h2 id="files-title">
@@ -18,13 +29,20 @@ export function FilesPanel({ files, canUpload }: { files: PortalFile[]; canUploa
         <ul className="file-list">
           {files.map((file) => (
             <li key={file.id}>
-              <a className="file-row" href={downloadUrl(apiBase, file.id)} download={file.name} aria-label={`Download ${file.name}`} aria-describedby={`file-meta-${file.id}`}>
+              <a
+                className={`file-row${fresh.has(file.id) ? ' fresh' : ''}`}
+                href={downloadUrl(apiBase, file.id)}
+                download={file.name}
+                aria-label={`Download ${file.name}`}
+                aria-describedby={`file-meta-${file.id}`}
+              >
                 <span className="file-icon" aria-hidden="true">
-                  {extension(file.name)}
+                  {fileExtension(file.name)}
                 </span>
                 <span className="file-main">
                   <span className="file-name">{file.name}</span>
                   <span className="file-meta" id={`file-meta-${file.id}`}>
+                    {fresh.has(file.id) && <span className="fresh-tag">Just sent</span>}
                     <span>{formatBytes(file.size)}</span>
                     <span aria-hidden="true">·</span>
                     <time dateTime={file.createdAt}>{formatDate(file.createdAt)}</time>
@@ -44,14 +62,7 @@ export function FilesPanel({ files, canUpload }: { files: PortalFile[]; canUploa
           ))}
         </ul>
       )}
-      {/* Slot for the client upload drop-zone (the uploads issue). Never in a staff Preview. */}
-      {canUpload && !preview && <div data-testid="dropzone-slot" className="slot" />}
+      {canUpload && !preview && <UploadZone recordId={recordId} onUploaded={uploaded} />}
     </section>
   )
-}
-
-function extension(name: string): string {
-  const dot = name.lastIndexOf('.')
-  const ext = dot > 0 ? name.slice(dot + 1) : ''
-  return ext && ext.length <= 4 ? ext.toUpperCase() : 'FILE'
 }

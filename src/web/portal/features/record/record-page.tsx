@@ -1,10 +1,12 @@
 // One shared record: breadcrumb, name, status, stage and type; its visible fields; its files and
-// comments (each only when the admin shows them). Anything out of scope is "not found".
+// comments (each only when the admin shows them), with the client's composer and drop-zone. Anything
+// out of scope is "not found".
+import { useCallback } from 'react'
 import { Link, useParams } from 'react-router'
 import { ApiError } from '../../../shared/api-client.js'
 import { StatusBadge } from '../../../shared/ui/status-badge.js'
 import { useResource } from '../../../shared/use-resource.js'
-import type { PortalRecordDetail } from '../../api.js'
+import type { PortalComment, PortalFile, PortalRecordDetail } from '../../api.js'
 import { NotFoundCard } from '../../app/not-found.js'
 import { usePageTitle } from '../../app/page-title.js'
 import { usePortal } from '../../app/portal-context.js'
@@ -21,6 +23,13 @@ export function RecordPage() {
   const record = useResource((signal) => api.get<PortalRecordDetail>(`/records/${encodeURIComponent(id)}`, { signal }), [api, id])
   const current = record.data?.id === id ? record.data : undefined
   usePageTitle(current && `${current.name} · ${me.company.name}`, me.workspace.name)
+  const { setData } = record
+  // What the client just sent joins the page at once: files newest first, comments oldest first.
+  const addFile = useCallback((file: PortalFile) => setData((r) => withRecord(r, id, (d) => ({ ...d, files: [file, ...(d.files ?? [])] }))), [setData, id])
+  const addComment = useCallback(
+    (comment: PortalComment) => setData((r) => withRecord(r, id, (d) => ({ ...d, comments: [...(d.comments ?? []), comment] }))),
+    [setData, id],
+  )
 
   if (isNotFound(record.error)) return <NotFoundCard />
   if (!current) return record.error ? <LoadFailed error={record.error} onRetry={record.reload} /> : <PageSkeleton />
@@ -28,16 +37,21 @@ export function RecordPage() {
     <div className="record">
       <Breadcrumb name={current.name} />
       <RecordHero record={current} />
-      <div className="record-layout">
+      <div className="record-layout" key={current.id}>
         <section className="panel panel-details" aria-labelledby="details-title">
           <h2 id="details-title">Details</h2>
           <FieldList fields={current.fields} />
         </section>
-        {current.files && <FilesPanel files={current.files} canUpload={current.canUpload} />}
-        {current.comments && <CommentsPanel comments={current.comments} canComment={current.canComment} />}
+        {current.files && <FilesPanel recordId={current.id} files={current.files} canUpload={current.canUpload} onUploaded={addFile} />}
+        {current.comments && <CommentsPanel recordId={current.id} comments={current.comments} canComment={current.canComment} onPosted={addComment} />}
       </div>
     </div>
   )
+}
+
+/** Changes the loaded record, unless the page has moved on to another one meanwhile. */
+function withRecord(r: PortalRecordDetail | undefined, id: string, change: (d: PortalRecordDetail) => PortalRecordDetail): PortalRecordDetail {
+  return r && r.id === id ? change(r) : (r as PortalRecordDetail)
 }
 
 /** A record of another company, a type not shared, a malformed id: all the same "not found". */
