@@ -94,4 +94,26 @@ describe('staff journey', () => {
 
     expect(pageErrors).toEqual([])
   })
+
+  it('creates a company from the list and renames it from its page; an empty name is refused inline', async () => {
+    await page.goto(`${server.baseUrl}/app/companies`)
+    await page.getByRole('button', { name: 'New company' }).click()
+    const create = page.getByRole('dialog', { name: 'New company' })
+    await create.getByRole('button', { name: 'Create company' }).click()
+    await create.getByText(/name/i).first().waitFor()
+    await create.getByLabel('Name').fill('Zeta Labs')
+    await create.getByRole('button', { name: 'Create company' }).click()
+    await page.waitForURL(/\/app\/companies\/[0-9a-f-]{36}$/)
+    await page.getByRole('heading', { level: 1, name: 'Zeta Labs' }).waitFor()
+
+    await page.getByRole('button', { name: 'Edit details' }).click()
+    const edit = page.getByRole('dialog', { name: 'Edit company' })
+    expect(await edit.getByLabel('Name').inputValue()).toBe('Zeta Labs')
+    await edit.getByLabel('Name').fill('Zeta Labs Ltd')
+    await edit.getByRole('button', { name: 'Save' }).click()
+    await page.getByRole('heading', { level: 1, name: 'Zeta Labs Ltd' }).waitFor()
+    await page.reload()
+    await page.getByRole('heading', { level: 1, name: 'Zeta Labs Ltd' }).waitFor()
+    expect(pageErrors).toEqual([])
+  })
 })

@@ -1,17 +1,18 @@
 // Companies list: debounced search, a table (cards on a phone), and "New company".
 import { useState } from 'react'
-import { Link } from 'react-router'
+import { Link, useNavigate } from 'react-router'
 import type { Company } from '../../../../shared/contracts/staff.js'
 import { api } from '../../api.js'
 import { useDebounced, useResource } from '../../../shared/use-resource.js'
 import { Loading } from '../../../shared/ui/loading.js'
 import { formatDate } from '../../../shared/format.js'
-import { NewCompanyDialog } from './new-company-dialog.js'
+import { CompanyDialog } from './company-dialog.js'
 
 export function CompaniesPage() {
   const [query, setQuery] = useState('')
   const q = useDebounced(query.trim(), 250)
   const [creating, setCreating] = useState(false)
+  const navigate = useNavigate()
   const companies = useResource((signal) => api.get<Company[]>(`/companies${q ? `?q=${encodeURIComponent(q)}` : ''}`, { signal }), [q])
 
   return (
@@ -29,7 +30,7 @@ export function CompaniesPage() {
         </div>
         {companies.data ? <CompanyTable companies={companies.data} searching={q !== ''} /> : <Loading error={companies.error} />}
       </div>
-      <NewCompanyDialog open={creating} onClose={() => setCreating(false)} />
+      <CompanyDialog open={creating} onClose={() => setCreating(false)} onSaved={(company) => navigate(`/companies/${company.id}`)} />
     </>
   )
 }

@@ -6,7 +6,7 @@ import { api } from '../../api.js'
 import { useResource } from '../../../shared/use-resource.js'
 import { Loading } from '../../../shared/ui/loading.js'
 import { CompanyActionBar } from './company-action-bar.js'
-import { EditCompanyDialog } from './edit-company-dialog.js'
+import { CompanyDialog } from './company-dialog.js'
 import { ContactsPanel } from './contacts-panel.js'
 import { CompanyRecords } from './company-records.js'
 import './company.css'
@@ -50,7 +50,7 @@ export function CompanyPage() {
           <ContactsPanel companyId={company.id} contacts={contacts} onChange={detail.reload} />
         </div>
       </div>
-      <EditCompanyDialog
+      <CompanyDialog
         open={editing}
         company={company}
         onClose={() => setEditing(false)}
