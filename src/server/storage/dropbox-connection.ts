@@ -102,11 +102,15 @@ async function markBroken(deps: Deps, workspaceId: string, reason: string) {
   await deps.db.updateTable('storage_connections').set({ status: 'broken', broken_reason: reason, updated_at: deps.clock().toISOString() }).where('workspace_id', '=', workspaceId).execute()
 }
 
-/** The connected Dropbox of a workspace, or undefined (not connected, broken, or not configured). */
+/**
+ * The connected Dropbox of a workspace, or undefined when none is connected (or Dropbox is not
+ * configured). A broken connection throws: files must not silently land in the local folder instead.
+ */
 export async function dropboxStoreFor(deps: Deps, workspaceId: string): Promise<DropboxStore | undefined> {
   const dbx = deps.config.dropbox
   const c = dbx ? await findConnection(deps, workspaceId) : undefined
-  if (!dbx || !c || c.status !== 'connected') return undefined
+  if (!dbx || !c) return undefined
+  if (c.status !== 'connected') throw new AppError('CONFLICT', 'The Dropbox connection is broken; an admin can reconnect it in Settings → Storage')
   let access = decryptSecret(c.access_token_enc, dbx.encryptionKey, workspaceId)
   const refresh = async () => {
     try {

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { safeName, type FileStore } from './file-store.js'
-import { dropboxStoreFor, storageStatus } from './dropbox-connection.js'
+import { dropboxStoreFor } from './dropbox-connection.js'
 
 export interface Folder {
   name: string
@@ -84,15 +84,9 @@ async function removeEmptyFolders(leaf: string, top: string): Promise<void> {
 }
 
 export async function storageFor(deps: Deps, workspaceId: string): Promise<WorkspaceStorage> {
-  const connected = await dropboxStoreFor(deps, workspaceId)
-  if (!connected) {
-    // A broken Dropbox refuses uploads (and the folder browser) instead of falling back to the local folder.
-    if ((await storageStatus(deps, workspaceId)).dropbox?.status === 'broken') {
-      throw new AppError('CONFLICT', 'The Dropbox connection is broken; an admin can reconnect it in Settings → Storage')
-    }
-    return localStorage(deps, workspaceId)
-  }
-  const dropbox = connected
+  const found = await dropboxStoreFor(deps, workspaceId)
+  if (!found) return localStorage(deps, workspaceId)
+  const dropbox = found // a const the closures below can rely on
   return {
     provider: 'dropbox',
     listFolders: (folder) => dropbox.listFolders(folder === '/' ? '' : folder).then((list) => list.map((f) => ({ name: f.name, path: f.path }))),
