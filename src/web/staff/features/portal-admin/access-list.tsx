@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react'
 import type { PortalAccess } from '../../../../shared/contracts/portal-admin.js'
 import { useAction } from '../../../shared/use-action.js'
 import { FormError } from '../../../shared/ui/form-error.js'
+import { ConfirmBox } from '../../../shared/ui/confirm-box.js'
 import { formatDate, formatDateTime, formatRelative } from '../../../shared/format.js'
 import { portalApi, type ExpiryChoice } from './api.js'
 import { describeExpiry, ExpiryPicker } from './expiry-picker.js'
@@ -63,14 +64,12 @@ function AccessRow({ row, defaultExpiry, startResharing, onReshared, onRevoked }
   const [sent, setSent] = useState('')
   const action = useAction()
   const confirmRef = useRef<HTMLButtonElement>(null)
-  const cancelRef = useRef<HTMLButtonElement>(null)
   const reshareRef = useRef<HTMLButtonElement>(null)
   const revokeRef = useRef<HTMLButtonElement>(null)
   const headingId = `access-${row.grantId}`
 
   useEffect(() => {
     if (mode === 'reshare') confirmRef.current?.focus()
-    if (mode === 'revoke') cancelRef.current?.focus()
   }, [mode])
 
   function open(next: 'reshare' | 'revoke') {
@@ -167,20 +166,18 @@ function AccessRow({ row, defaultExpiry, startResharing, onReshared, onRevoked }
         </div>
       )}
       {mode === 'revoke' && (
-        <div className="access-confirm danger-zone stack" role="group" aria-label={`Confirm revoking ${row.contactName}’s access`}>
-          <p>
-            Revoke {row.contactName}’s access? <strong>Their link and sessions stop working immediately.</strong>
-          </p>
-          <FormError error={action.error} />
-          <div className="row">
-            <button type="button" className="danger" onClick={revoke} disabled={action.busy}>
-              {action.busy ? 'Revoking…' : 'Revoke access'}
-            </button>
-            <button type="button" ref={cancelRef} onClick={cancel} disabled={action.busy}>
-              Cancel
-            </button>
-          </div>
-        </div>
+        <ConfirmBox
+          label={`Confirm revoking ${row.contactName}’s access`}
+          className="access-confirm danger-zone"
+          error={action.error}
+          busy={action.busy}
+          confirmLabel="Revoke access"
+          busyLabel="Revoking…"
+          onConfirm={() => void revoke()}
+          onCancel={cancel}
+        >
+          Revoke {row.contactName}’s access? <strong>Their link and sessions stop working immediately.</strong>
+        </ConfirmBox>
       )}
     </li>
   )

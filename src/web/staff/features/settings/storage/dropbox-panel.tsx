@@ -1,9 +1,10 @@
 // The Dropbox part of Settings → Storage: connect (OAuth in Dropbox, then back here), the connected account,
 // a broken connection with its reason and Reconnect, and Disconnect behind a confirmation. Admins only act.
-import { useEffect, useRef, useState } from 'react'
+import { useRef, useState } from 'react'
 import type { StorageStatus } from '../../../../../shared/contracts/portal-admin.js'
 import { useAction } from '../../../../shared/use-action.js'
 import { FormError } from '../../../../shared/ui/form-error.js'
+import { ConfirmBox } from '../../../../shared/ui/confirm-box.js'
 import { formatDateTime } from '../../../../shared/format.js'
 import { storageApi } from './storage-api.js'
 
@@ -55,12 +56,7 @@ function DropboxActions({ status, onChanged }: { status: StorageStatus; onChange
   const connection = status.dropbox
   const [confirming, setConfirming] = useState(false)
   const action = useAction()
-  const cancelRef = useRef<HTMLButtonElement>(null)
   const disconnectRef = useRef<HTMLButtonElement>(null)
-
-  useEffect(() => {
-    if (confirming) cancelRef.current?.focus()
-  }, [confirming])
 
   const connect = () =>
     action.run(async () => {
@@ -81,21 +77,19 @@ function DropboxActions({ status, onChanged }: { status: StorageStatus; onChange
 
   if (confirming) {
     return (
-      <div className="confirm-box stack" role="group" aria-label="Confirm disconnecting Dropbox">
-        <p>
-          Disconnect Dropbox? <strong>New client uploads go to the local folder on this server.</strong> Files already in Dropbox stay there, but can’t be opened from Coeffection
-          until you connect it again.
-        </p>
-        <FormError error={action.error} />
-        <div className="row">
-          <button type="button" className="danger" onClick={disconnect} disabled={action.busy}>
-            {action.busy ? 'Disconnecting…' : 'Disconnect Dropbox'}
-          </button>
-          <button type="button" ref={cancelRef} onClick={cancel} disabled={action.busy}>
-            Cancel
-          </button>
-        </div>
-      </div>
+      <ConfirmBox
+        label="Confirm disconnecting Dropbox"
+        className="confirm-box"
+        error={action.error}
+        busy={action.busy}
+        confirmLabel="Disconnect Dropbox"
+        busyLabel="Disconnecting…"
+        onConfirm={() => void disconnect()}
+        onCancel={cancel}
+      >
+        Disconnect Dropbox? <strong>New client uploads go to the local folder on this server.</strong> Files already in Dropbox stay there, but can’t be opened from Coeffection
+        until you connect it again.
+      </ConfirmBox>
     )
   }
   const canConnect = status.dropboxAvailable && connection?.status !== 'connected'
