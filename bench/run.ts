@@ -17,6 +17,9 @@ import { seedLarge } from './seed-large.js'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+// BENCH_PROFILE=dir writes a --cpu-prof of each app server there; BENCH_DB=sqlite|postgres runs one database.
+const PROFILE = process.env.BENCH_PROFILE
+const ONLY = process.env.BENCH_DB
 const ADMIN = { email: 'bench@example.com', password: 'bench-password' }
 
 interface Row {
@@ -97,7 +100,8 @@ async function runFor(dbName: 'sqlite' | 'postgres'): Promise<Row[]> {
 
   const ports = { cached: 4100, uncached: 4101, ceiling: 4102 }
   const env = (port: number, cache: 'on' | 'off') => ({ PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://localhost:${port}`, DATA_DIR: dataDir, DATABASE_URL: databaseUrl, WORKER: 'off', SEED_DEMO: 'off', LOG_LEVEL: 'warn', PORTAL_CACHE: cache })
-  const servers = [startPinned(['node', '--import', 'tsx', 'src/server/server.ts'], env(ports.cached, 'on')), startPinned(['node', '--import', 'tsx', 'src/server/server.ts'], env(ports.uncached, 'off'))]
+  const node = ['node', ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE)}`] : []), '--import', 'tsx', 'src/server/server.ts']
+  const servers = [startPinned(node, env(ports.cached, 'on')), startPinned(node, env(ports.uncached, 'off'))]
   try {
     const base = `http://127.0.0.1:${ports.cached}`
     await waitFor(`${base}/readyz`)
@@ -157,8 +161,9 @@ async function runFor(dbName: 'sqlite' | 'postgres'): Promise<Row[]> {
 }
 
 async function main() {
-  const rows = await runFor('sqlite')
-  if (await pgReachable()) rows.push(...(await runFor('postgres')))
+  const rows = ONLY === 'postgres' ? [] : await runFor('sqlite')
+  if (ONLY === 'sqlite') console.log('BENCH_DB=sqlite: SQLite only')
+  else if (await pgReachable()) rows.push(...(await runFor('postgres')))
   else console.log(`PostgreSQL not reachable at ${PG_URL}: SQLite only`)
   console.table(rows)
   mkdirSync('bench/results', { recursive: true })

@@ -4,7 +4,6 @@ import path from 'node:path'
 import { randomUUID } from 'node:crypto'
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify'
 import cookie from '@fastify/cookie'
-import helmet from '@fastify/helmet'
 import multipart from '@fastify/multipart'
 import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
@@ -15,6 +14,7 @@ import { sql } from 'kysely'
 import type { Deps } from './deps.js'
 import { installErrorHandler } from './error-handler.js'
 import { createMetrics, installObservability, type Metrics } from './http/observability.js'
+import { installSecurityHeaders } from './http/security-headers.js'
 import { assertSameOrigin } from './security/same-origin.js'
 import { staffPlugin } from './staff/plugin.js'
 import { authRoutes, userRoutes } from './modules/users/users.routes.js'
@@ -54,7 +54,7 @@ export async function buildApp(deps: Deps, options: { logger?: FastifyServerOpti
   installObservability(app, options.metrics ?? createMetrics(deps))
 
   await app.register(cookie)
-  await app.register(helmet, {
+  installSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: { 'img-src': ["'self'", 'data:', 'https:'], 'upgrade-insecure-requests': deps.config.secureCookies ? [] : null },
     },
@@ -90,8 +90,8 @@ export async function buildApp(deps: Deps, options: { logger?: FastifyServerOpti
   await app.register(linkRoutes, { deps })
   await app.register(subscriptionRoutes, { deps })
   const portalRoutes = [portalSessionRoutes, portalRecordRoutes, portalNotificationRoutes]
-  await app.register(portalPlugin, { prefix: '/api/portal', deps, resolve: clientResolver, routes: portalRoutes })
-  await app.register(portalPlugin, { prefix: '/api/portal-preview/:companyId', deps, resolve: previewResolver, routes: portalRoutes })
+  await app.register(portalPlugin, { prefix: '/api/portal', deps, resolve: clientResolver(deps), routes: portalRoutes })
+  await app.register(portalPlugin, { prefix: '/api/portal-preview/:companyId', deps, resolve: previewResolver(deps), routes: portalRoutes })
 
   await registerWeb(app)
   return app

@@ -1,6 +1,7 @@
 // Issue 3, "What must be shown": the magic link and the portal session, on both databases, with the test clock.
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { portalCookieName } from '../../src/server/portal/cookies.js'
 import { createWorkspace } from '../factories.js'
 import { snapshotTables } from '../helpers/app.js'
 import { testDatabases } from '../helpers/databases.js'
@@ -157,6 +158,28 @@ describe.each(testDatabases)('portal magic link and session on $name', (db) => {
     expect(again.grantId).not.toBe(grantId)
     await expectLinkWorks(w.t, again.token)
     await expectLinkInvalid(w.t, token)
+  })
+
+  it('requests that arrive together share one session lookup, and each still gets only its own session', async () => {
+    const acme = await shareNew()
+    const globexContact = await newContact(w.t, w.ws, { companyId: w.ws.otherCompany.id })
+    const globex = await share(w.t, await w.admin(), w.ws.otherCompany.id, globexContact.id, 30)
+    const cookies = { acme: await signInClient(w.t, acme.token), globex: await signInClient(w.t, globex.token) }
+    const order = Array.from({ length: 30 }, (_, i) => (['acme', 'globex', 'forged'] as const)[i % 3])
+    w.t.queries.length = 0
+    const responses = await Promise.all(order.map((who) => portalMe(w.t, who === 'forged' ? `${portalCookieName(w.t.deps.config)}=${'x'.repeat(43)}` : cookies[who])))
+    const sessionQueries = w.t.queries.filter((q) => /from "portal_sessions"/.test(q))
+    expect(sessionQueries.length).toBeGreaterThan(0)
+    expect(sessionQueries.length).toBeLessThan(order.length / 3)
+    responses.forEach((res, i) => {
+      if (order[i] === 'forged') return expect(res.statusCode).toBe(401)
+      expect(res.statusCode, res.body).toBe(200)
+      expect(res.json().contact.email).toBe(order[i] === 'acme' ? acme.contact.email : globexContact.email)
+    })
+    // A revoke between two such bursts is in force for the second one.
+    await revoke(w.t, await w.admin(), acme.grantId)
+    const after = await Promise.all([portalMe(w.t, cookies.acme), portalMe(w.t, cookies.globex)])
+    expect(after.map((r) => r.statusCode)).toEqual([401, 200])
   })
 
   it('staff of another workspace cannot revoke or re-share a grant', async () => {

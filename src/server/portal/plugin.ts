@@ -6,7 +6,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { Deps } from '../deps.js'
 import { AppError } from '../errors.js'
 import { findStaffSession, STAFF_COOKIE } from '../staff/sessions.js'
-import { resolveSession, type ClientPrincipal } from './access/access.service.js'
+import { createSessionResolver, type ClientPrincipal } from './access/access.service.js'
 import { portalCookieName } from './cookies.js'
 import { resolvePreview, type PortalPrincipal } from './scope.js'
 
@@ -17,13 +17,16 @@ declare module 'fastify' {
 }
 
 const SESSION_ENDED = 'Your portal session has ended. Open the link from your email to sign in again.'
-type Resolve = (deps: Deps, request: FastifyRequest) => Promise<PortalPrincipal | undefined>
+type Resolve = (request: FastifyRequest) => Promise<PortalPrincipal | undefined>
 
 /** A client: the portal session cookie. */
-export const clientResolver: Resolve = (deps, request) => resolveSession(deps, request.cookies[portalCookieName(deps.config)])
+export function clientResolver(deps: Deps): Resolve {
+  const resolveSession = createSessionResolver(deps)
+  return (request) => resolveSession(request.cookies[portalCookieName(deps.config)])
+}
 
 /** Staff Preview of /api/portal-preview/:companyId/…: a staff session, and a company of its workspace. */
-export const previewResolver: Resolve = async (deps, request) => {
+export const previewResolver = (deps: Deps): Resolve => async (request) => {
   const staff = await findStaffSession(deps.db, deps.clock(), request.cookies[STAFF_COOKIE])
   const { companyId } = (request.params ?? {}) as { companyId?: string }
   return staff && companyId ? resolvePreview(deps, staff, companyId) : undefined
@@ -36,7 +39,7 @@ export const portalPlugin: FastifyPluginAsync<{ deps: Deps; resolve: Resolve; ro
   app.decorateRequest('portal', null)
   app.addHook('onRequest', async (request, reply) => {
     reply.header('cache-control', 'private, no-store')
-    const principal = await resolve(deps, request)
+    const principal = await resolve(request)
     if (!principal) throw new AppError('UNAUTHENTICATED', SESSION_ENDED)
     request.portal = principal
   })

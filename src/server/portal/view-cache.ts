@@ -9,7 +9,8 @@ import type { z } from 'zod'
 import type { PortalPrincipal } from './scope.js'
 
 export interface View {
-  body: string
+  /** Bytes, not a string: a string would be re-encoded (and garbage-collected) on every send. */
+  body: Buffer
   etag: string
 }
 
@@ -34,7 +35,7 @@ export function createViewCache(options: { enabled: boolean; maxEntries?: number
         return hit
       }
       // The schema is the allow-list: parse strips any key it does not name before we keep the bytes.
-      const body = JSON.stringify(schema.parse(await build()))
+      const body = Buffer.from(JSON.stringify(schema.parse(await build())))
       const entry = { version: p.viewVersion, body, etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"` }
       if (options.enabled) {
         entries.delete(key)

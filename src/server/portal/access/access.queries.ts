@@ -51,8 +51,8 @@ export const findUsableLink = (db: Executor, tokenHash: string, now: string) =>
     .where((eb) => eb.or([eb('l.expires_at', 'is', null), eb('l.expires_at', '>', now)]))
     .executeTakeFirst()
 
-/** The one query behind every portal request: session, grant and contact, all still valid. */
-export const findLiveSession = (db: Executor, idHash: string, now: string, idleSince: string) =>
+/** The one query behind every portal request (batched, see coalesce.ts): session, grant and contact, all still valid. */
+export const findLiveSessions = (db: Executor, idHashes: string[], now: string, idleSince: string) =>
   db
     .selectFrom('portal_sessions as s')
     .innerJoin('portal_grants as g', 'g.id', 's.grant_id')
@@ -72,13 +72,13 @@ export const findLiveSession = (db: Executor, idHash: string, now: string, idleS
       'w.portal_version as workspace_version',
       'co.portal_version as company_version',
     ])
-    .where('s.id_hash', '=', idHash)
+    .where('s.id_hash', 'in', idHashes)
     .where('s.expires_at', '>', now)
     .where('s.last_seen_at', '>', idleSince)
     .where('g.revoked_at', 'is', null)
-    .executeTakeFirst()
+    .execute()
 
-export const touchSession = (db: Executor, idHash: string, at: string) => db.updateTable('portal_sessions').set({ last_seen_at: at }).where('id_hash', '=', idHash).execute()
+export const touchSessions = (db: Executor, idHashes: string[], at: string) => db.updateTable('portal_sessions').set({ last_seen_at: at }).where('id_hash', 'in', idHashes).execute()
 export const deleteSession = (db: Executor, idHash: string) => db.deleteFrom('portal_sessions').where('id_hash', '=', idHash).execute()
 export const markLinkUsed = (db: Executor, linkId: string, at: string) => db.updateTable('portal_links').set({ last_used_at: at }).where('id', '=', linkId).execute()
 

@@ -9,6 +9,7 @@ import type { Executor } from '../../jobs/outbox.js'
 import { queueEmail } from '../../email/outbox.js'
 import { linkExpiryReminderEmail, portalLinkEmail } from '../../email/messages/portal-link.js'
 import { hashToken, isTokenShaped, newToken } from '../../security/tokens.js'
+import { coalesce } from '../../db/coalesce.js'
 import type { StaffPrincipal } from '../../staff/principal.js'
 import { getCompany } from '../../modules/companies/companies.service.js'
 import { getContact } from '../../modules/contacts/contacts.service.js'
@@ -254,25 +255,36 @@ export interface ClientPrincipal {
 
 const TOUCH_EVERY_MS = 60_000
 
-/** Validity is re-checked on every request, in one query; nothing is cached across requests. */
-export async function resolveSession(deps: Deps, token: unknown): Promise<ClientPrincipal | undefined> {
-  if (!isTokenShaped(token)) return undefined
-  const now = deps.clock()
-  const idHash = hashToken(token)
-  const row = await q.findLiveSession(deps.db, idHash, now.toISOString(), new Date(now.getTime() - deps.config.portal.sessionIdleMs).toISOString())
-  if (!row) return undefined
-  if (now.getTime() - new Date(row.last_seen_at).getTime() > TOUCH_EVERY_MS) await q.touchSession(deps.db, idHash, now.toISOString())
-  return {
-    kind: 'client',
-    workspaceId: row.workspace_id,
-    companyId: row.company_id,
-    contactId: row.contact_id,
-    contactName: row.contact_name,
-    contactEmail: row.contact_email!,
-    grantId: row.grant_id,
-    sessionHash: idHash,
-    uploadsFolder: row.uploads_folder,
-    viewVersion: `${row.workspace_version}.${row.company_version}`,
+/**
+ * Validity is re-checked on every request, in one query; nothing is cached across requests. Requests that
+ * arrive together share that query (coalesce.ts), which is always sent after each of them arrived.
+ */
+export function createSessionResolver(deps: Deps): (token: unknown) => Promise<ClientPrincipal | undefined> {
+  const lookup = coalesce(async (idHashes: string[]) => {
+    const now = deps.clock()
+    const rows = await q.findLiveSessions(deps.db, idHashes, now.toISOString(), new Date(now.getTime() - deps.config.portal.sessionIdleMs).toISOString())
+    const stale = rows.filter((r) => now.getTime() - new Date(r.last_seen_at).getTime() > TOUCH_EVERY_MS).map((r) => r.id_hash)
+    if (stale.length > 0) await q.touchSessions(deps.db, stale, now.toISOString())
+    return new Map(rows.map((r) => [r.id_hash, r]))
+  })
+  return async (token) => {
+    if (!isTokenShaped(token)) return undefined
+    const idHash = hashToken(token)
+    const row = await lookup(idHash)
+    return (
+      row && {
+        kind: 'client',
+        workspaceId: row.workspace_id,
+        companyId: row.company_id,
+        contactId: row.contact_id,
+        contactName: row.contact_name,
+        contactEmail: row.contact_email!,
+        grantId: row.grant_id,
+        sessionHash: idHash,
+        uploadsFolder: row.uploads_folder,
+        viewVersion: `${row.workspace_version}.${row.company_version}`,
+      }
+    )
   }
 }
 
