@@ -165,7 +165,7 @@ describe.each(testDatabases)('portal magic link and session on $name', (db) => {
     const globexContact = await newContact(w.t, w.ws, { companyId: w.ws.otherCompany.id })
     const globex = await share(w.t, await w.admin(), w.ws.otherCompany.id, globexContact.id, 30)
     const cookies = { acme: await signInClient(w.t, acme.token), globex: await signInClient(w.t, globex.token) }
-    const order = Array.from({ length: 30 }, (_, i) => (['acme', 'globex', 'forged'] as const)[i % 3])
+    const order = Array.from({ length: 30 }, (_, i) => (['acme', 'globex', 'forged'] as const)[i % 3]!)
     w.t.queries.length = 0
     const responses = await Promise.all(order.map((who) => portalMe(w.t, who === 'forged' ? `${portalCookieName(w.t.deps.config)}=${'x'.repeat(43)}` : cookies[who])))
     const sessionQueries = w.t.queries.filter((q) => /from "portal_sessions"/.test(q))

@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3'
 import { Kysely, Migrator, type LogEvent, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely'
 import pg from 'pg'
 import type { Database } from './schema.js'
+import { withNamedStatements } from './pg-statements.js'
 import * as m001 from './migrations/001-core.js'
 import * as m002 from './migrations/002-portal.js'
 import * as m003 from './migrations/003-notifications.js'
@@ -29,11 +30,11 @@ export function openDatabase(url: string, options: OpenOptions = {}): { db: Db; 
   const onQuery = options.onQuery
   const log = onQuery ? (e: LogEvent) => void (e.level === 'query' && onQuery(e.query.sql)) : undefined
   if (/^postgres(ql)?:\/\//.test(url)) {
-    const pool = new pg.Pool({
+    const pool = withNamedStatements(new pg.Pool({
       connectionString: url,
       max: 10,
       ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
-    })
+    }))
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log && { log }) }), dialect: 'postgres' }
   }
   const file = url === ':memory:' ? ':memory:' : url.replace(/^(file:|sqlite:)/, '')

@@ -6,7 +6,7 @@ const summary = (db: Executor, workspaceId: string) =>
   db
     .selectFrom('records as r')
     .innerJoin('companies as c', 'c.id', 'r.company_id')
-    .select(['r.id', 'r.name', 'r.record_type_id', 'r.company_id', 'c.name as company_name', 'r.stage_id', 'r.status', 'r.owner_id', 'r.created_at', 'r.updated_at'])
+    .select(['r.id', 'r.name', 'r.record_type_id', 'r.company_id', 'c.name as company_name', 'r.stage_id', 'r.status', 'r.owner_id', 'r.updated_at'])
     .where('r.workspace_id', '=', workspaceId)
 
 export function listRecords(db: Executor, workspaceId: string, filter: { companyId?: string | undefined; typeId?: string | undefined }) {
@@ -16,7 +16,7 @@ export function listRecords(db: Executor, workspaceId: string, filter: { company
   return query.orderBy('r.updated_at', 'desc').limit(1000).execute()
 }
 
-export const findRecord = (db: Executor, workspaceId: string, id: string) => summary(db, workspaceId).where('r.id', '=', id).executeTakeFirst()
+export const findRecord = (db: Executor, workspaceId: string, id: string) => summary(db, workspaceId).select('r.created_at').where('r.id', '=', id).executeTakeFirst()
 
 export const listValues = (db: Executor, workspaceId: string, recordId: string) =>
   db

@@ -13,7 +13,7 @@ import { recordChanged, type RecordChange } from '../notifications/notifications
 import { touchCompanies } from '../../db/versions.js'
 import * as q from './records.queries.js'
 
-type Row = NonNullable<Awaited<ReturnType<typeof q.findRecord>>>
+type Row = Awaited<ReturnType<typeof q.listRecords>>[number]
 const toSummary = (r: Row): RecordSummary => ({
   id: r.id,
   name: r.name,
@@ -29,7 +29,7 @@ const toSummary = (r: Row): RecordSummary => ({
 export const listRecords = async (deps: Deps, staff: StaffPrincipal, filter: { companyId?: string | undefined; typeId?: string | undefined }) =>
   (await q.listRecords(deps.db, staff.workspaceId, filter)).map(toSummary)
 
-export async function getRecordRow(deps: Deps, workspaceId: string, id: string): Promise<Row> {
+export async function getRecordRow(deps: Deps, workspaceId: string, id: string): Promise<Row & { created_at: string }> {
   const row = await q.findRecord(deps.db, workspaceId, id)
   if (!row) throw notFound('Record not found')
   return row
