@@ -1,8 +1,8 @@
 // Secrets we hand out are 256-bit random values; we keep only their SHA-256.
-import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+import { hash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
 
 export const newToken = (): string => randomBytes(32).toString('base64url')
-export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex')
+export const hashToken = (token: string): string => hash('sha256', token, 'hex')
 export const isTokenShaped = (value: unknown): value is string => typeof value === 'string' && /^[A-Za-z0-9_-]{43}$/.test(value)
 
 // scrypt is memory-hard: N=2^15, r=8 costs 32 MiB per hash.

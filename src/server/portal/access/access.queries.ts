@@ -1,6 +1,7 @@
 // SQL for grants, links and sessions. Expiry and revocation are checked in the same query that finds a token.
 import type { Insertable } from 'kysely'
 import type { Dialect } from '../../db/database.js'
+import { inList } from '../../db/in-list.js'
 import type { Executor } from '../../jobs/outbox.js'
 import type { PortalGrantRow, PortalLinkRow, PortalSessionRow } from '../../db/schema.js'
 
@@ -52,7 +53,7 @@ export const findUsableLink = (db: Executor, tokenHash: string, now: string) =>
     .executeTakeFirst()
 
 /** The one query behind every portal request (batched, see coalesce.ts): session, grant and contact, all still valid. */
-export const findLiveSessions = (db: Executor, idHashes: string[], now: string, idleSince: string) =>
+export const findLiveSessions = (db: Executor, dialect: Dialect, idHashes: string[], now: string, idleSince: string) =>
   db
     .selectFrom('portal_sessions as s')
     .innerJoin('portal_grants as g', 'g.id', 's.grant_id')
@@ -72,7 +73,7 @@ export const findLiveSessions = (db: Executor, idHashes: string[], now: string, 
       'w.portal_version as workspace_version',
       'co.portal_version as company_version',
     ])
-    .where('s.id_hash', 'in', idHashes)
+    .where(inList(dialect, 's.id_hash', idHashes))
     .where('s.expires_at', '>', now)
     .where('s.last_seen_at', '>', idleSince)
     .where('g.revoked_at', 'is', null)
