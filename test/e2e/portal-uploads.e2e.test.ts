@@ -150,8 +150,12 @@ describe('portal uploads', () => {
     await throttle(64 * 1024)
     await page.locator('input[type="file"]').setInputFiles([{ name: 'big drawing.pdf', mimeType: 'application/pdf', buffer: pdf(2_000_000) }])
     await page.getByRole('progressbar', { name: 'Upload progress for big drawing.pdf' }).waitFor()
+    // Lift the throttle only once the browser has dropped the request: lifted earlier, Chromium's network
+    // emulation can flush the rest of the body before the abort reaches it.
+    const aborted = page.waitForEvent('requestfailed', (r) => r.method() === 'POST' && r.url().endsWith(`/records/${record.id}/files`))
     await page.getByRole('button', { name: 'Cancel upload of big drawing.pdf' }).click()
     await row('big drawing.pdf').waitFor({ state: 'detached' })
+    await aborted
     await throttle(-1)
     await expect(page.locator('.upload-zone [aria-live="polite"]').textContent()).resolves.toBe('Upload of big drawing.pdf cancelled')
     expect(await fileRow('big drawing.pdf').count()).toBe(0)
