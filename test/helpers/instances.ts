@@ -7,8 +7,7 @@ import fs from 'node:fs'
 import fsp from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { CompiledQuery, KyselyPlugin, QueryId, UnknownRow } from 'kysely'
-import { PostgresQueryCompiler } from 'kysely'
+import type { UnknownRow } from 'kysely'
 import pg from 'pg'
 import { buildApp } from '../../src/server/app.js'
 import { loadConfig } from '../../src/server/config.js'
@@ -76,26 +75,6 @@ export function shippedMigrations(): string[] {
     .sort()
 }
 
-/**
- * Records each executed statement with its parameters. transformQuery also sees subqueries being built, so the
- * compiled query is only kept once the driver returns a result for its query id: statements actually run.
- */
-function captureStatements(sink: Statement[]): KyselyPlugin {
-  const compiler = new PostgresQueryCompiler()
-  const compiled = new WeakMap<QueryId, CompiledQuery>()
-  return {
-    transformQuery({ node, queryId }) {
-      compiled.set(queryId, compiler.compileQuery(node, queryId))
-      return node
-    },
-    async transformResult({ result, queryId }) {
-      const q = compiled.get(queryId)
-      if (q) sink.push({ sql: q.sql, parameters: q.parameters })
-      return result
-    },
-  }
-}
-
 export async function startInstances(n: number, options: StartOptions = {}): Promise<Instances> {
   const url = options.url ?? TEST_DATABASE_URL
   if (!isPostgres(url)) {
@@ -116,11 +95,16 @@ export async function startInstances(n: number, options: StartOptions = {}): Pro
   // Open every pool first, then migrate with all of them at once.
   const opened = Array.from({ length: n }, () => {
     const queries: string[] = []
+    const statements: Statement[] = []
     return {
       queries,
+      statements,
       ...openDatabase(url, {
         searchPath: schema,
-        onQuery: (q) => queries.push(q),
+        onQuery: (sql, parameters) => {
+          queries.push(sql)
+          statements.push({ sql, parameters })
+        },
       }),
     }
   })
@@ -146,8 +130,8 @@ export async function startInstances(n: number, options: StartOptions = {}): Pro
       SMTP_URL: `${smtp.url}/?pool=true`,
       ...options.env,
     })
-    const statements: Statement[] = []
-    const db = o.db.withPlugin(captureStatements(statements))
+    const { db, statements } = o
+    statements.length = 0 // from start-up on
     const mailer = createMailer(config)
     const deps: Deps = {
       config,

@@ -22,13 +22,13 @@ const migrations: Record<string, Migration> = { '001-core': m001, '002-portal': 
 
 export interface OpenOptions {
   searchPath?: string
-  /** Called with every executed statement (tests count queries with it). */
-  onQuery?: (sql: string) => void
+  /** Called with every executed statement and its parameters (tests count and EXPLAIN them). */
+  onQuery?: (sql: string, parameters: readonly unknown[]) => void
 }
 
 export function openDatabase(url: string, options: OpenOptions = {}): { db: Db; dialect: Dialect } {
   const onQuery = options.onQuery
-  const log = onQuery ? (e: LogEvent) => void (e.level === 'query' && onQuery(e.query.sql)) : undefined
+  const log = onQuery ? (e: LogEvent) => void (e.level === 'query' && onQuery(e.query.sql, e.query.parameters)) : undefined
   if (/^postgres(ql)?:\/\//.test(url)) {
     const pool = withNamedStatements(new pg.Pool({
       connectionString: url,

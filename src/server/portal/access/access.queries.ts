@@ -1,7 +1,8 @@
 // SQL for grants, links and sessions. Expiry and revocation are checked in the same query that finds a token.
 import type { Insertable } from 'kysely'
 import type { Dialect } from '../../db/database.js'
-import { inList } from '../../db/in-list.js'
+import { inList, listParam } from '../../db/in-list.js'
+import { prepared } from '../../db/prepared.js'
 import type { Executor } from '../../jobs/outbox.js'
 import type { PortalGrantRow, PortalLinkRow, PortalSessionRow } from '../../db/schema.js'
 
@@ -53,7 +54,7 @@ export const findUsableLink = (db: Executor, tokenHash: string, now: string) =>
     .executeTakeFirst()
 
 /** The one query behind every portal request (batched, see coalesce.ts): session, grant and contact, all still valid. */
-export const findLiveSessions = (db: Executor, dialect: Dialect, idHashes: string[], now: string, idleSince: string) =>
+const liveSessions = prepared((db: Executor, idHashes: unknown, now: string, idleSince: string) =>
   db
     .selectFrom('portal_sessions as s')
     .innerJoin('portal_grants as g', 'g.id', 's.grant_id')
@@ -73,11 +74,12 @@ export const findLiveSessions = (db: Executor, dialect: Dialect, idHashes: strin
       'w.portal_version as workspace_version',
       'co.portal_version as company_version',
     ])
-    .where(inList(dialect, 's.id_hash', idHashes))
+    .where(inList(db, 's.id_hash', idHashes))
     .where('s.expires_at', '>', now)
     .where('s.last_seen_at', '>', idleSince)
-    .where('g.revoked_at', 'is', null)
-    .execute()
+    .where('g.revoked_at', 'is', null),
+)
+export const findLiveSessions = (db: Executor, idHashes: string[], now: string, idleSince: string) => liveSessions(db, listParam(db, idHashes), now, idleSince)
 
 export const touchSessions = (db: Executor, idHashes: string[], at: string) => db.updateTable('portal_sessions').set({ last_seen_at: at }).where('id_hash', 'in', idHashes).execute()
 export const deleteSession = (db: Executor, idHash: string) => db.deleteFrom('portal_sessions').where('id_hash', '=', idHash).execute()

@@ -262,7 +262,7 @@ const TOUCH_EVERY_MS = 60_000
 export function createSessionResolver(deps: Deps): (token: unknown) => Promise<ClientPrincipal | undefined> {
   const lookup = coalesce(async (idHashes: string[]) => {
     const now = deps.clock()
-    const rows = await q.findLiveSessions(deps.db, deps.dialect, idHashes, now.toISOString(), new Date(now.getTime() - deps.config.portal.sessionIdleMs).toISOString())
+    const rows = await q.findLiveSessions(deps.db, idHashes, now.toISOString(), new Date(now.getTime() - deps.config.portal.sessionIdleMs).toISOString())
     const stale = rows.filter((r) => now.getTime() - new Date(r.last_seen_at).getTime() > TOUCH_EVERY_MS).map((r) => r.id_hash)
     if (stale.length > 0) await q.touchSessions(deps.db, stale, now.toISOString())
     return new Map(rows.map((r) => [r.id_hash, r]))
