@@ -1,5 +1,6 @@
 // Staff sessions live in the database (so any instance can serve them); only a hash of the id is stored.
 import type { Db } from '../db/database.js'
+import { prepared } from '../db/prepared.js'
 import { hashToken, isTokenShaped, newToken } from '../security/tokens.js'
 import type { StaffPrincipal } from './principal.js'
 
@@ -16,16 +17,20 @@ export async function createStaffSession(db: Db, now: Date, user: { id: string; 
   return { token, expiresAt }
 }
 
-/** Expiry is checked in the same query that finds the session. */
-export async function findStaffSession(db: Db, now: Date, token: unknown): Promise<StaffPrincipal | undefined> {
-  if (!isTokenShaped(token)) return undefined
-  const row = await db
+// Every staff request runs it: built once (prepared.ts).
+const liveSession = prepared((db, idHash: string, now: string) =>
+  db
     .selectFrom('staff_sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .select(['u.id', 'u.workspace_id', 'u.role', 'u.name', 'u.email'])
-    .where('s.id_hash', '=', hashToken(token))
-    .where('s.expires_at', '>', now.toISOString())
-    .executeTakeFirst()
+    .where('s.id_hash', '=', idHash)
+    .where('s.expires_at', '>', now),
+)
+
+/** Expiry is checked in the same query that finds the session. */
+export async function findStaffSession(db: Db, now: Date, token: unknown): Promise<StaffPrincipal | undefined> {
+  if (!isTokenShaped(token)) return undefined
+  const [row] = await liveSession(db, hashToken(token), now.toISOString())
   return row && { kind: 'staff', userId: row.id, workspaceId: row.workspace_id, role: row.role, name: row.name, email: row.email }
 }
 
