@@ -24,6 +24,7 @@ import {
   SECOND,
   sessionCount,
   share,
+  shareToNewContact,
   signInClient,
   signOut,
   staffSession,
@@ -38,11 +39,6 @@ describe.each(testDatabases)('portal magic link and session on $name', (db) => {
   })
   afterAll(() => w.t.close())
 
-  const shareNew = async (expiresInDays: number | null = 30) => {
-    const contact = await newContact(w.t, w.ws)
-    const sent = await share(w.t, await w.admin(), w.ws.company.id, contact.id, expiresInDays)
-    return { contact, ...sent }
-  }
   const expectSessionEnded = async (cookie: string) => {
     const res = await portalMe(w.t, cookie)
     expect(res.statusCode, res.body).toBe(401)
@@ -83,7 +79,7 @@ describe.each(testDatabases)('portal magic link and session on $name', (db) => {
   })
 
   it('the exchange works five times in a row, each time with a new session', async () => {
-    const { token, grantId, contact } = await shareNew()
+    const { token, grantId, contact } = await shareToNewContact(w)
     const cookies: string[] = []
     for (let i = 0; i < 5; i++) cookies.push(await signInClient(w.t, token))
     expect(new Set(cookies).size).toBe(5)
@@ -100,7 +96,7 @@ describe.each(testDatabases)('portal magic link and session on $name', (db) => {
   })
 
   it('an exchange always issues a new session id and discards the one the browser brought', async () => {
-    const { token } = await shareNew()
+    const { token } = await shareToNewContact(w)
     const first = await signInClient(w.t, token)
     const second = await signInClient(w.t, token, { cookie: first })
     expect(second).not.toBe(first)
@@ -109,7 +105,7 @@ describe.each(testDatabases)('portal magic link and session on $name', (db) => {
   })
 
   it.each([30, 60, 90])('a %i-day link works one second before its expiry instant and stops at it', async (days) => {
-    const { token } = await shareNew(days)
+    const { token } = await shareToNewContact(w, days)
     w.t.clock.advance(days * DAY - SECOND)
     const cookie = await expectLinkWorks(w.t, token)
     w.t.clock.advance(SECOND)
@@ -119,7 +115,7 @@ describe.each(testDatabases)('portal magic link and session on $name', (db) => {
   })
 
   it('a Never link still works after ten years', async () => {
-    const { token } = await shareNew(null)
+    const { token } = await shareToNewContact(w, null)
     w.t.clock.advance(3650 * DAY)
     await expectLinkWorks(w.t, token)
     w.t.clock.advance(3650 * DAY)
@@ -127,8 +123,8 @@ describe.each(testDatabases)('portal magic link and session on $name', (db) => {
   })
 
   it('an unused link still works after 10 minutes, and after 29 days of a 30-day link', async () => {
-    const a = await shareNew(30)
-    const b = await shareNew(30)
+    const a = await shareToNewContact(w, 30)
+    const b = await shareToNewContact(w, 30)
     w.t.clock.advance(10 * 60 * SECOND)
     await expectLinkWorks(w.t, a.token)
     w.t.clock.advance(29 * DAY - 10 * 60 * SECOND)
@@ -137,7 +133,7 @@ describe.each(testDatabases)('portal magic link and session on $name', (db) => {
   })
 
   it('revoke makes the very next request of a live session fail and the link show the invalid page', async () => {
-    const { token, grantId, contact } = await shareNew()
+    const { token, grantId, contact } = await shareToNewContact(w)
     const s1 = await signInClient(w.t, token)
     const s2 = await signInClient(w.t, token)
     expect((await portalMe(w.t, s1)).statusCode).toBe(200)
@@ -161,7 +157,7 @@ describe.each(testDatabases)('portal magic link and session on $name', (db) => {
   })
 
   it('requests that arrive together share one session lookup, and each still gets only its own session', async () => {
-    const acme = await shareNew()
+    const acme = await shareToNewContact(w)
     const globexContact = await newContact(w.t, w.ws, { companyId: w.ws.otherCompany.id })
     const globex = await share(w.t, await w.admin(), w.ws.otherCompany.id, globexContact.id, 30)
     const cookies = { acme: await signInClient(w.t, acme.token), globex: await signInClient(w.t, globex.token) }
@@ -183,7 +179,7 @@ describe.each(testDatabases)('portal magic link and session on $name', (db) => {
   })
 
   it('staff of another workspace cannot revoke or re-share a grant', async () => {
-    const { token, grantId } = await shareNew()
+    const { token, grantId } = await shareToNewContact(w)
     const session = await signInClient(w.t, token)
     const otherAdmin = await staffSession(w.t, w.other, w.other.admin.id)
     expect((await revoke(w.t, otherAdmin, grantId)).statusCode).toBe(404)
@@ -193,7 +189,7 @@ describe.each(testDatabases)('portal magic link and session on $name', (db) => {
   })
 
   it('re-share makes the old link fail and the new one work, while the open session continues', async () => {
-    const first = await shareNew(30)
+    const first = await shareToNewContact(w, 30)
     const session = await signInClient(w.t, first.token)
     w.t.clock.advance(HOUR)
     const admin = await w.admin()
@@ -220,7 +216,7 @@ describe.each(testDatabases)('portal magic link and session on $name', (db) => {
   })
 
   it('sign out ends only that session, clears site data and expires the cookie; the link brings the client back', async () => {
-    const { token } = await shareNew()
+    const { token } = await shareToNewContact(w)
     const s1 = await signInClient(w.t, token)
     const s2 = await signInClient(w.t, token)
 
@@ -256,7 +252,7 @@ describe.each(testDatabases)('portal magic link and session on $name', (db) => {
       ['moving them to another company', (id) => ({ method: 'PATCH', url: `/api/v1/contacts/${id}`, payload: { companyId: w.ws.otherCompany.id } })],
     ]
     it.each(cases)('%s ends their access: sessions fail, the link is invalid', async (_label, request) => {
-      const { token, grantId, contact } = await shareNew()
+      const { token, grantId, contact } = await shareToNewContact(w)
       const s1 = await signInClient(w.t, token)
       const s2 = await signInClient(w.t, token)
       const admin = await w.admin()
@@ -274,7 +270,7 @@ describe.each(testDatabases)('portal magic link and session on $name', (db) => {
     })
 
     it('renaming the contact, or a patch that changes nothing, keeps their access', async () => {
-      const { token, contact } = await shareNew()
+      const { token, contact } = await shareToNewContact(w)
       const session = await signInClient(w.t, token)
       const admin = await w.admin()
       const same = { email: contact.email, companyId: w.ws.company.id, name: 'Renamed Client' }
@@ -284,7 +280,7 @@ describe.each(testDatabases)('portal magic link and session on $name', (db) => {
     })
 
     it('after a change of address, the contact can be shared to again at the new address', async () => {
-      const { token, contact } = await shareNew()
+      const { token, contact } = await shareToNewContact(w)
       const admin = await w.admin()
       const email = `new-${randomUUID().slice(0, 6)}@acme.example`
       expect((await w.t.app.inject({ method: 'PATCH', url: `/api/v1/contacts/${contact.id}`, headers: admin, payload: { email } })).statusCode).toBe(200)
@@ -354,7 +350,7 @@ describe.each(testDatabases)('portal magic link and session on $name', (db) => {
         expect(res.json().error.message).toMatch(/wait an hour/)
       }
       // Other contacts are not affected, and the last link sent still works.
-      await shareNew()
+      await shareToNewContact(w)
       await expectLinkWorks(w.t, fifth.token)
 
       w.t.clock.advance(HOUR)
@@ -383,7 +379,7 @@ describe.each(testDatabases)('portal magic link and session on $name', (db) => {
       expect(res.json().error.code).toBe('RATE_LIMITED')
       expect(res.json().error.message).toMatch(/100 portal links in the last hour/)
       // Another workspace still can.
-      await shareNew()
+      await shareToNewContact(w)
       w.t.clock.advance(HOUR)
       await share(w.t, await staffSession(w.t, ws, ws.admin.id), ws.company.id, last.id, 30)
     })
@@ -398,10 +394,10 @@ describe.each(testDatabases)('portal session limits on $name', (db) => {
     })
     afterAll(() => w.t.close())
 
-    const shareNew = async (expiresInDays: number | null) => (await share(w.t, await w.admin(), w.ws.company.id, (await newContact(w.t, w.ws)).id, expiresInDays)).token
+    const shareToken = async (expiresInDays: number | null) => (await shareToNewContact(w, expiresInDays)).token
 
     it('a session idle for 7 days ends; one used within the window stays alive', async () => {
-      const token = await shareNew(null)
+      const token = await shareToken(null)
       const active = await signInClient(w.t, token)
       const idle = await signInClient(w.t, token)
       w.t.clock.advance(7 * DAY - SECOND)
@@ -416,7 +412,7 @@ describe.each(testDatabases)('portal session limits on $name', (db) => {
     })
 
     it('a session in constant use ends 30 days after it started', async () => {
-      const token = await shareNew(90)
+      const token = await shareToken(90)
       const started = w.t.clock().getTime()
       const { cookie, res } = await exchange(w.t, token)
       expect(res.cookies.find((c) => c.name === 'portal_sid')!.expires!.getTime()).toBe(started + 30 * DAY)
@@ -433,7 +429,7 @@ describe.each(testDatabases)('portal session limits on $name', (db) => {
 
     it("a session never outlives its link's expiry", async () => {
       const sharedAt = w.t.clock().getTime()
-      const token = await shareNew(30)
+      const token = await shareToken(30)
       w.t.clock.advance(29 * DAY)
       const { cookie, res } = await exchange(w.t, token)
       expect(res.cookies.find((c) => c.name === 'portal_sid')!.expires!.getTime()).toBe(sharedAt + 30 * DAY)

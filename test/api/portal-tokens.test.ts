@@ -19,6 +19,7 @@ import {
   revoke,
   sessionCount,
   share,
+  shareToNewContact,
   signInClient,
   signOut,
   whereStored,
@@ -38,14 +39,10 @@ describe.each(testDatabases)('portal token hygiene on $name', (db) => {
   })
   afterAll(() => w.t.close())
 
-  const shareNew = async (expiresInDays: number | null = 30) => {
-    const contact = await newContact(w.t, w.ws)
-    return { contact, ...(await share(w.t, await w.admin(), w.ws.company.id, contact.id, expiresInDays)) }
-  }
 
   it('link tokens and session ids are 256-bit base64url values, new every time', async () => {
-    const a = await shareNew()
-    const b = await shareNew()
+    const a = await shareToNewContact(w)
+    const b = await shareToNewContact(w)
     expect(is256BitBase64url(a.token)).toBe(true)
     expect(is256BitBase64url(b.token)).toBe(true)
     expect(a.token).not.toBe(b.token)
@@ -58,7 +55,7 @@ describe.each(testDatabases)('portal token hygiene on $name', (db) => {
   })
 
   it('tokens of the wrong shape are refused without a lookup that could match', async () => {
-    const { token } = await shareNew()
+    const { token } = await shareToNewContact(w)
     for (const bad of [token.slice(0, 42), `${token}A`, `${token.slice(0, 42)}=`, `${token.slice(0, 42)}+`, token.replace(/^./, '%')]) {
       expect((await openLink(w.t, encodeURIComponent(bad))).statusCode).toBe(410)
       expect((await exchange(w.t, bad)).res.statusCode).toBe(410)
@@ -68,7 +65,7 @@ describe.each(testDatabases)('portal token hygiene on $name', (db) => {
   })
 
   it('no raw link token or session id is stored: only SHA-256 hashes (the outbox email body carries the link it sends)', async () => {
-    const first = await shareNew()
+    const first = await shareToNewContact(w)
     const second = await reshare(w.t, await w.admin(), first.grantId, 60)
     const sessions = [await exchange(w.t, second.token), await exchange(w.t, second.token)]
     await portalMe(w.t, sessions[0]!.cookie!)
@@ -160,7 +157,7 @@ describe.each(testDatabases)('portal token hygiene on $name', (db) => {
   })
 
   it('the session cookie is HttpOnly, SameSite=Lax, Path=/, host-only, and not Secure over plain http', async () => {
-    const { token } = await shareNew()
+    const { token } = await shareToNewContact(w)
     const { res } = await exchange(w.t, token)
     const cookie = res.cookies.find((c) => c.name === 'portal_sid')!
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' })
@@ -174,7 +171,7 @@ describe.each(testDatabases)('portal token hygiene on $name', (db) => {
   })
 
   it('a portal session cannot call any /api/v1 staff route', async () => {
-    const { token } = await shareNew()
+    const { token } = await shareToNewContact(w)
     const cookie = await signInClient(w.t, token)
     const headers = { cookie, origin: w.origin }
     const routes = [
@@ -212,7 +209,7 @@ describe.each(testDatabases)('portal token hygiene on $name', (db) => {
   })
 
   it('a forged Origin, a cross-site fetch or a missing Origin on POST /portal/session is refused with 403 and starts no session', async () => {
-    const { token, grantId } = await shareNew()
+    const { token, grantId } = await shareToNewContact(w)
     for (const headers of [{ origin: 'https://evil.example' }, { origin: 'http://localhost:3000.evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: '' }]) {
       const res = await w.t.app.inject({
         method: 'POST',
@@ -229,10 +226,10 @@ describe.each(testDatabases)('portal token hygiene on $name', (db) => {
 
   it('the invalid-link page is byte-identical for an unknown, an expired, a superseded and a revoked link', async () => {
     const admin = await w.admin()
-    const expired = await shareNew(30)
-    const superseded = await shareNew(null)
+    const expired = await shareToNewContact(w, 30)
+    const superseded = await shareToNewContact(w, null)
     await reshare(w.t, admin, superseded.grantId, null)
-    const revoked = await shareNew(null)
+    const revoked = await shareToNewContact(w, null)
     expect((await revoke(w.t, admin, revoked.grantId)).statusCode).toBe(200)
     w.t.clock.advance(30 * DAY)
     const unknown = Buffer.alloc(32, 7).toString('base64url')
@@ -250,7 +247,7 @@ describe.each(testDatabases)('portal token hygiene on $name', (db) => {
   })
 
   it('the link page and the exchange send cache-control: no-store and referrer-policy: no-referrer', async () => {
-    const { token } = await shareNew()
+    const { token } = await shareToNewContact(w)
     const responses: [string, Res][] = [
       ['page', await openLink(w.t, token)],
       ['head', await w.t.app.inject({ method: 'HEAD', url: `/portal/l/${token}`, headers: { 'x-forwarded-for': nextIp() } })],
@@ -283,7 +280,7 @@ describe.each(testDatabases)('portal token hygiene on $name', (db) => {
   })
 
   it('the link endpoint is rate-limited per IP with a clear message', async () => {
-    const { token } = await shareNew()
+    const { token } = await shareToNewContact(w)
     const ip = { 'x-forwarded-for': '198.51.100.254' }
     for (let i = 0; i < 30; i++) expect((await openLink(w.t, token, ip)).statusCode).toBe(200)
     const limited = await openLink(w.t, token, ip)

@@ -122,6 +122,12 @@ async function sending(t: TestApp, act: () => Promise<Res>): Promise<Sent> {
 export const share = (t: TestApp, headers: Headers, companyId: string, contactId: string, expiresInDays: number | null = 30, extra: Headers = {}) =>
   sending(t, () => t.app.inject({ method: 'POST', url: `/api/v1/companies/${companyId}/portal/share`, headers: { ...headers, ...extra }, payload: { contactId, expiresInDays } }))
 
+/** A new contact of the world's Acme Co, shared to by the admin: the usual first step of an access test. */
+export async function shareToNewContact(w: PortalWorld, expiresInDays: number | null = 30) {
+  const contact = await newContact(w.t, w.ws)
+  return { contact, ...(await share(w.t, await w.admin(), w.ws.company.id, contact.id, expiresInDays)) }
+}
+
 export const reshare = (t: TestApp, headers: Headers, grantId: string, expiresInDays: number | null = 30) =>
   sending(t, () => t.app.inject({ method: 'POST', url: `/api/v1/portal/grants/${grantId}/reshare`, headers, payload: { expiresInDays } }))
 

@@ -26,6 +26,9 @@ export interface OpenOptions {
   onQuery?: (sql: string, parameters: readonly unknown[]) => void
 }
 
+/** Which database a handle (or transaction) talks to, for the few statements whose SQL differs. */
+export const onPostgres = (db: Db): boolean => db.getExecutor().adapter instanceof PostgresAdapter
+
 export function openDatabase(url: string, options: OpenOptions = {}): { db: Db; dialect: Dialect } {
   const onQuery = options.onQuery
   const log = onQuery ? (e: LogEvent) => void (e.level === 'query' && onQuery(e.query.sql, e.query.parameters)) : undefined
@@ -75,7 +78,7 @@ export async function migrateToLatest(db: Db): Promise<void> {
   // Without a schema, Kysely takes a kysely_migration table in ANY schema of the database for ours, so a
   // second schema in the same database (the tests' schema per app, a staging copy) would skip creating
   // its own tables and fail. Name the schema we are migrating: the connection's current one.
-  const migrationTableSchema = db.getExecutor().adapter instanceof PostgresAdapter ? await currentSchema(db) : undefined
+  const migrationTableSchema = onPostgres(db) ? await currentSchema(db) : undefined
   const { error, results } = await new Migrator({ db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) }).migrateToLatest()
   const failed = results?.find((r) => r.status === 'Error')
   if (error || failed) throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${String(error)}`)

@@ -1,9 +1,8 @@
 // `column IN (list)` with the whole list bound as ONE parameter, so the statement's text is the same for
 // every length: one prepared statement (and one PostgreSQL plan) instead of one per list size.
-import { PostgresAdapter, sql, type RawBuilder } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { Executor } from '../jobs/outbox.js'
-
-const onPostgres = (db: Executor) => db.getExecutor().adapter instanceof PostgresAdapter
+import { onPostgres } from './database.js'
 
 /** The parameter inList binds: the array itself on PostgreSQL, JSON text on SQLite. */
 export const listParam = (db: Executor, values: string[]): unknown => (onPostgres(db) ? values : JSON.stringify(values))

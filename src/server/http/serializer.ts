@@ -7,14 +7,14 @@ import { z } from 'zod'
 
 type Json = { [key: string]: unknown }
 
+const SCHEMA_MAPS = new Set(['properties', 'definitions', '$defs', 'patternProperties'])
+
 /**
  * Formats and patterns only constrain values; writing does not need them, and fast-json-stringify checks them
  * (with ajv) for every value of a `T | null` union. `T | null` of one plain type becomes a type list.
  * `additionalProperties: false` goes too: the writer ignores unnamed properties anyway, while in a union
  * branch it would make a value with an extra property match no branch (zod would strip it).
  */
-const SCHEMA_MAPS = new Set(['properties', 'definitions', '$defs', 'patternProperties'])
-
 function forWriting(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(forWriting)
   if (!schema || typeof schema !== 'object') return schema

@@ -14,6 +14,7 @@ import { touchCompanies } from '../../db/versions.js'
 import * as q from './records.queries.js'
 
 type Row = Awaited<ReturnType<typeof q.listRecords>>[number]
+type DetailRow = NonNullable<Awaited<ReturnType<typeof q.findRecord>>>
 const toSummary = (r: Row): RecordSummary => ({
   id: r.id,
   name: r.name,
@@ -29,7 +30,7 @@ const toSummary = (r: Row): RecordSummary => ({
 export const listRecords = async (deps: Deps, staff: StaffPrincipal, filter: { companyId?: string | undefined; typeId?: string | undefined }) =>
   (await q.listRecords(deps.db, staff.workspaceId, filter)).map(toSummary)
 
-export async function getRecordRow(deps: Deps, workspaceId: string, id: string): Promise<Row & { created_at: string }> {
+export async function getRecordRow(deps: Deps, workspaceId: string, id: string): Promise<DetailRow> {
   const row = await q.findRecord(deps.db, workspaceId, id)
   if (!row) throw notFound('Record not found')
   return row

@@ -4,6 +4,7 @@ import type { FieldValue } from '../../../../shared/contracts/common.js'
 import type { Field, RecordDetail, StaffUser } from '../../../../shared/contracts/staff.js'
 import { ApiError } from '../../../shared/api-client.js'
 import { FieldError, FormError } from '../../../shared/ui/form-error.js'
+import { SaveRow } from '../../../shared/ui/save-row.js'
 import { FieldInput } from './field-input.js'
 import { fromDraft, sameValue, toDraft, type Draft } from './field-value.js'
 import type { RecordPatch } from './record-page.js'
@@ -81,14 +82,7 @@ export function CustomFieldsForm({ record, fields, users, onSave }: Props) {
           })}
         </div>
         <FormError error={error} shownAt={sorted.map((f) => `values.${f.key}`)} />
-        <div className="row">
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-          <span className="muted small" aria-live="polite">
-            {saved ? 'Saved' : ''}
-          </span>
-        </div>
+        <SaveRow label="Save" busy={busy} saved={saved} />
       </form>
     </section>
   )

@@ -4,6 +4,7 @@ import type { Workspace } from '../../../../shared/contracts/staff.js'
 import { api } from '../../api.js'
 import { useResource } from '../../../shared/use-resource.js'
 import { FieldError, FormError, invalidProps } from '../../../shared/ui/form-error.js'
+import { SaveRow } from '../../../shared/ui/save-row.js'
 import { Loading } from '../../../shared/ui/loading.js'
 import { useMe } from '../auth/me-context.js'
 import { LogoInput } from './logo-input.js'
@@ -78,16 +79,7 @@ function WorkspaceForm({ workspace, onSaved }: { workspace: Workspace; onSaved: 
           <FieldError error={error} field="senderName" id="ws-senderName-error" />
         </div>
         <FormError error={error} shownAt={FIELDS} />
-        {!readOnly && (
-          <div className="row">
-            <button type="submit" className="primary" disabled={busy}>
-              {busy ? 'Saving…' : 'Save workspace'}
-            </button>
-            <span className="muted small" aria-live="polite">
-              {saved ? 'Saved' : ''}
-            </span>
-          </div>
-        )}
+        {!readOnly && <SaveRow label="Save workspace" busy={busy} saved={saved} />}
       </form>
     </section>
   )

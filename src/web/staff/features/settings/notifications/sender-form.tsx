@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react'
 import type { Workspace } from '../../../../../shared/contracts/staff.js'
 import { ApiError } from '../../../../shared/api-client.js'
 import { FieldError, FormError, invalidProps } from '../../../../shared/ui/form-error.js'
+import { SaveRow } from '../../../../shared/ui/save-row.js'
 import { api } from '../../../api.js'
 
 const FIELDS = ['senderName', 'replyTo', 'postalAddress', 'emailFooter']
@@ -84,16 +85,7 @@ export function SenderForm({ workspace, readOnly, onSaved }: Props) {
           <FieldError error={error} field="emailFooter" id="nt-emailFooter-error" label="Footer text" />
         </div>
         <FormError error={error} shownAt={FIELDS} />
-        {!readOnly && (
-          <div className="row">
-            <button type="submit" className="primary" disabled={busy}>
-              {busy ? 'Saving…' : 'Save email settings'}
-            </button>
-            <span className="muted small" aria-live="polite">
-              {saved ? 'Saved — the previews below are updated' : ''}
-            </span>
-          </div>
-        )}
+        {!readOnly && <SaveRow label="Save email settings" busy={busy} saved={saved} savedText="Saved — the previews below are updated" />}
       </form>
     </section>
   )
