@@ -156,6 +156,15 @@ describe.each(testDatabases)('portal magic link and session on $name', (db) => {
     await expectLinkInvalid(w.t, token)
   })
 
+  it('a session of a revoked grant is refused even when its row survived (an exchange racing the revoke)', async () => {
+    const { token, grantId } = await shareToNewContact(w)
+    const cookie = await signInClient(w.t, token)
+    expect((await portalMe(w.t, cookie)).statusCode).toBe(200)
+    // Revoke deletes the grant's sessions; a session inserted by a concurrent exchange can outlive that delete.
+    await w.t.deps.db.updateTable('portal_grants').set({ revoked_at: w.t.clock().toISOString() }).where('id', '=', grantId).execute()
+    await expectSessionEnded(cookie)
+  })
+
   it('requests that arrive together share one session lookup, and each still gets only its own session', async () => {
     const acme = await shareToNewContact(w)
     const globexContact = await newContact(w.t, w.ws, { companyId: w.ws.otherCompany.id })
