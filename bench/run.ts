@@ -17,9 +17,11 @@ import { seedLarge } from './seed-large.js'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3)
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-// BENCH_PROFILE=dir writes a --cpu-prof of each app server there; BENCH_DB=sqlite|postgres runs one database.
+// BENCH_PROFILE=dir writes a --cpu-prof of each app server there; BENCH_DB=sqlite|postgres runs one database;
+// BENCH_SCENARIO=a,b runs only those scenarios (for profiling one path).
 const PROFILE = process.env.BENCH_PROFILE
 const ONLY = process.env.BENCH_DB
+const SCENARIOS = process.env.BENCH_SCENARIO?.split(',')
 const ADMIN = { email: 'bench@example.com', password: 'bench-password' }
 
 interface Row {
@@ -127,7 +129,7 @@ async function runFor(dbName: 'sqlite' | 'postgres'): Promise<Row[]> {
       { scenario: 'staff_company', url: `${base}/api/v1/companies/${seeded.companyId}`, headers: { cookie: staffCookie } },
     ]
     const rows: Row[] = []
-    for (const s of scenarios) {
+    for (const s of scenarios.filter((x) => !SCENARIOS || SCENARIOS.includes(x.scenario))) {
       const res = await fetch(s.url, { headers: s.headers })
       if (!res.ok) throw new Error(`${s.scenario}: ${res.status}`)
       const bodyFile = path.join(dataDir, `${s.scenario}.body`)

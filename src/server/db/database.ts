@@ -11,6 +11,7 @@ import * as m002 from './migrations/002-portal.js'
 import * as m003 from './migrations/003-notifications.js'
 import * as m004 from './migrations/004-storage.js'
 import * as m005 from './migrations/005-view-versions.js'
+import * as m006 from './migrations/006-records-newest.js'
 
 export type Db = Kysely<Database>
 export type Dialect = 'sqlite' | 'postgres'
@@ -18,7 +19,7 @@ export type Dialect = 'sqlite' | 'postgres'
 // bigint (int8) and numeric come back from pg as strings; our sizes fit a JS number.
 pg.types.setTypeParser(20, (v) => Number(v))
 
-const migrations: Record<string, Migration> = { '001-core': m001, '002-portal': m002, '003-notifications': m003, '004-storage': m004, '005-view-versions': m005 }
+const migrations: Record<string, Migration> = { '001-core': m001, '002-portal': m002, '003-notifications': m003, '004-storage': m004, '005-view-versions': m005, '006-records-newest': m006 }
 
 export interface OpenOptions {
   searchPath?: string

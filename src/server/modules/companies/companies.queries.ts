@@ -2,6 +2,7 @@ import type { Insertable, Updateable } from 'kysely'
 import type { Executor } from '../../jobs/outbox.js'
 import type { CompanyRow } from '../../db/schema.js'
 import { containsText } from '../../db/search.js'
+import { prepared } from '../../db/prepared.js'
 
 const listBase = (db: Executor, workspaceId: string) =>
   db
@@ -23,7 +24,10 @@ export function listCompanies(db: Executor, workspaceId: string, q?: string) {
   return query.orderBy('c.name').limit(500).execute()
 }
 
-export const findCompany = (db: Executor, workspaceId: string, id: string) => listBase(db, workspaceId).where('c.id', '=', id).executeTakeFirst()
+// Every company page and reference check runs it: built once (db/prepared.ts).
+const oneCompany = prepared((db, workspaceId: string, id: string) => listBase(db, workspaceId).where('c.id', '=', id))
+
+export const findCompany = async (db: Executor, workspaceId: string, id: string) => (await oneCompany(db, workspaceId, id))[0]
 
 export const insertCompany = (db: Executor, row: Insertable<CompanyRow>) => db.insertInto('companies').values(row).execute()
 

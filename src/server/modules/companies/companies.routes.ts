@@ -1,22 +1,26 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { IdParams } from '../../../shared/contracts/common.js'
-import { Company, CompanyDetail, CompanyQuery, CreateCompany, UpdateCompany } from '../../../shared/contracts/staff.js'
+import { Company, CompanyDetail, CompanyQuery, Contact, CreateCompany, UpdateCompany } from '../../../shared/contracts/staff.js'
 import type { Deps } from '../../deps.js'
+import { sendJsonText, writerFor } from '../../http/serializer.js'
 import { staffOf } from '../../staff/plugin.js'
 import * as companies from './companies.service.js'
 
 export const companyRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {
   const tags = ['companies']
+  const writeCompany = writerFor(Company)
+  const writeContacts = writerFor(z.array(Contact))
   app.get('/companies', { schema: { tags, querystring: CompanyQuery, response: { 200: z.array(Company) } } }, async (request) =>
     companies.listCompanies(deps, staffOf(request), request.query.q),
   )
   app.post('/companies', { schema: { tags, body: CreateCompany, response: { 201: Company } } }, async (request, reply) =>
     reply.status(201).send(await companies.createCompany(deps, staffOf(request), request.body)),
   )
-  app.get('/companies/:id', { schema: { tags, params: IdParams, response: { 200: CompanyDetail } } }, async (request) =>
-    companies.getCompanyDetail(deps, staffOf(request), request.params.id),
-  )
+  app.get('/companies/:id', { schema: { tags, params: IdParams, response: { 200: CompanyDetail } } }, async (request, reply) => {
+    const { company, contacts, recordsJson } = await companies.getCompanyDetail(deps, staffOf(request), request.params.id)
+    return sendJsonText(reply, `{"company":${writeCompany(company)},"contacts":${writeContacts(contacts)},"records":${recordsJson}}`)
+  })
   app.patch('/companies/:id', { schema: { tags, params: IdParams, body: UpdateCompany, response: { 200: Company } } }, async (request) =>
     companies.updateCompany(deps, staffOf(request), request.params.id, request.body),
   )

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import type { z } from 'zod'
-import type { Company, CompanyDetail, CreateCompany, UpdateCompany } from '../../../shared/contracts/staff.js'
+import type { Company, Contact, CreateCompany, UpdateCompany } from '../../../shared/contracts/staff.js'
 import type { Deps } from '../../deps.js'
 import { notFound } from '../../errors.js'
 import type { StaffPrincipal } from '../../staff/principal.js'
-import { listContacts } from '../contacts/contacts.service.js'
-import { listRecords } from '../records/records.service.js'
+import { companyContacts } from '../contacts/contacts.service.js'
+import { companyRecordsJson } from '../records/records.service.js'
 import { touchCompanies } from '../../db/versions.js'
 import * as q from './companies.queries.js'
 
@@ -28,10 +28,11 @@ export async function getCompany(deps: Deps, staff: StaffPrincipal, id: string):
   return toCompany(row)
 }
 
-export async function getCompanyDetail(deps: Deps, staff: StaffPrincipal, id: string): Promise<CompanyDetail> {
+/** CompanyDetail, with its records as JSON text written by the database. */
+export async function getCompanyDetail(deps: Deps, staff: StaffPrincipal, id: string): Promise<{ company: Company; contacts: Contact[]; recordsJson: string }> {
   const company = await getCompany(deps, staff, id)
-  const [contacts, records] = await Promise.all([listContacts(deps, staff, { companyId: id }), listRecords(deps, staff, { companyId: id })])
-  return { company, contacts, records }
+  const [contacts, recordsJson] = await Promise.all([companyContacts(deps, staff, id), companyRecordsJson(deps, staff, id)])
+  return { company, contacts, recordsJson }
 }
 
 /** True when the company exists in this workspace (for other modules' reference checks). */

@@ -2,6 +2,7 @@ import type { Insertable, Updateable } from 'kysely'
 import type { Executor } from '../../jobs/outbox.js'
 import type { ContactRow } from '../../db/schema.js'
 import { containsText } from '../../db/search.js'
+import { prepared } from '../../db/prepared.js'
 
 const base = (db: Executor, workspaceId: string) =>
   db
@@ -10,6 +11,8 @@ const base = (db: Executor, workspaceId: string) =>
     .select(['ct.id', 'ct.company_id', 'co.name as company_name', 'ct.name', 'ct.email'])
     .where('ct.workspace_id', '=', workspaceId)
 
+const byName = (query: ReturnType<typeof base>) => query.orderBy('ct.name').limit(500)
+
 export function listContacts(db: Executor, workspaceId: string, filter: { q?: string | undefined; companyId?: string | undefined }) {
   let query = base(db, workspaceId)
   if (filter.companyId) query = query.where('ct.company_id', '=', filter.companyId)
@@ -17,8 +20,13 @@ export function listContacts(db: Executor, workspaceId: string, filter: { q?: st
     const term = filter.q
     query = query.where((eb) => eb.or([containsText('ct.name', term), containsText('ct.email', term)]))
   }
-  return query.orderBy('ct.name').limit(500).execute()
+  return byName(query).execute()
 }
+
+// The staff company page's contacts, on every view of it: built once (db/prepared.ts).
+const ofCompany = prepared((db, workspaceId: string, companyId: string) => byName(base(db, workspaceId).where('ct.company_id', '=', companyId)))
+
+export const companyContacts = (db: Executor, workspaceId: string, companyId: string) => ofCompany(db, workspaceId, companyId)
 
 export const findContact = (db: Executor, workspaceId: string, id: string) => base(db, workspaceId).where('ct.id', '=', id).executeTakeFirst()
 

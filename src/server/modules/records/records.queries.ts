@@ -1,20 +1,55 @@
 import type { Insertable, Updateable } from 'kysely'
 import type { Executor } from '../../jobs/outbox.js'
 import type { RecordRow } from '../../db/schema.js'
+import type { RecordSummary } from '../../../shared/contracts/staff.js'
+import { jsonArray, jsonObject } from '../../db/json-array.js'
+import { prepared } from '../../db/prepared.js'
+
+const inWorkspace = (db: Executor, workspaceId: string) =>
+  db.selectFrom('records as r').innerJoin('companies as c', 'c.id', 'r.company_id').where('r.workspace_id', '=', workspaceId)
 
 const summary = (db: Executor, workspaceId: string) =>
-  db
-    .selectFrom('records as r')
-    .innerJoin('companies as c', 'c.id', 'r.company_id')
-    .select(['r.id', 'r.name', 'r.record_type_id', 'r.company_id', 'c.name as company_name', 'r.stage_id', 'r.status', 'r.owner_id', 'r.updated_at'])
-    .where('r.workspace_id', '=', workspaceId)
+  inWorkspace(db, workspaceId).select(['r.id', 'r.name', 'r.record_type_id', 'r.company_id', 'c.name as company_name', 'r.stage_id', 'r.status', 'r.owner_id', 'r.updated_at'])
 
-export function listRecords(db: Executor, workspaceId: string, filter: { companyId?: string | undefined; typeId?: string | undefined }) {
-  let query = summary(db, workspaceId)
+/** RecordSummary as the database writes it for lists (records.service's toSummary, for one row). */
+const SUMMARY_JSON = {
+  id: 'r.id',
+  name: 'r.name',
+  typeId: 'r.record_type_id',
+  companyId: 'r.company_id',
+  companyName: 'c.name',
+  stageId: 'r.stage_id',
+  status: 'r.status',
+  ownerId: 'r.owner_id',
+  updatedAt: 'r.updated_at',
+} as const satisfies Record<keyof RecordSummary, string>
+
+const summaryJson = (db: Executor, workspaceId: string) => inWorkspace(db, workspaceId).select(jsonObject(db, SUMMARY_JSON).as('json'))
+const newestFirst = (query: ReturnType<typeof summaryJson>) => query.orderBy('r.updated_at', 'desc').orderBy('r.id', 'desc').limit(1000)
+
+/** RecordSummary[] as JSON text, newest first (at most 1,000). */
+export async function listRecordsJson(db: Executor, workspaceId: string, filter: { companyId?: string | undefined; typeId?: string | undefined }): Promise<string> {
+  let query = summaryJson(db, workspaceId)
   if (filter.companyId) query = query.where('r.company_id', '=', filter.companyId)
   if (filter.typeId) query = query.where('r.record_type_id', '=', filter.typeId)
-  return query.orderBy('r.updated_at', 'desc').limit(1000).execute()
+  return jsonArray((await newestFirst(query).execute()).map((r) => r.json))
 }
+
+// The staff company page's list, on every view of it: built once (db/prepared.ts).
+const ofCompany = prepared((db, workspaceId: string, companyId: string) => newestFirst(summaryJson(db, workspaceId).where('r.company_id', '=', companyId)))
+
+/** A company's RecordSummary[] as JSON text, newest first (at most 1,000). */
+export const companyRecordsJson = async (db: Executor, workspaceId: string, companyId: string): Promise<string> =>
+  jsonArray((await ofCompany(db, workspaceId, companyId)).map((r) => r.json))
+
+export const countRecordsByType = (db: Executor, workspaceId: string, companyId: string) =>
+  db
+    .selectFrom('records')
+    .select((eb) => ['record_type_id', eb.fn.countAll<number>().as('n')])
+    .where('workspace_id', '=', workspaceId)
+    .where('company_id', '=', companyId)
+    .groupBy('record_type_id')
+    .execute()
 
 export const findRecord = (db: Executor, workspaceId: string, id: string) => summary(db, workspaceId).select('r.created_at').where('r.id', '=', id).executeTakeFirst()
 

@@ -3,13 +3,14 @@ import { z } from 'zod'
 import { IdParams } from '../../../shared/contracts/common.js'
 import { CreateRecord, RecordDetail, RecordQuery, RecordSummary, UpdateRecord } from '../../../shared/contracts/staff.js'
 import type { Deps } from '../../deps.js'
+import { sendJsonText } from '../../http/serializer.js'
 import { staffOf } from '../../staff/plugin.js'
 import * as records from './records.service.js'
 
 export const recordRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {
   const tags = ['records']
-  app.get('/records', { schema: { tags, querystring: RecordQuery, response: { 200: z.array(RecordSummary) } } }, async (request) =>
-    records.listRecords(deps, staffOf(request), request.query),
+  app.get('/records', { schema: { tags, querystring: RecordQuery, response: { 200: z.array(RecordSummary) } } }, async (request, reply) =>
+    sendJsonText(reply, await records.listRecordsJson(deps, staffOf(request), request.query)),
   )
   app.post('/records', { schema: { tags, body: CreateRecord, response: { 201: RecordDetail } } }, async (request, reply) =>
     reply.status(201).send(await records.createRecord(deps, staffOf(request), request.body)),

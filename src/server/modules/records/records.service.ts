@@ -13,9 +13,9 @@ import { recordChanged, type RecordChange } from '../notifications/notifications
 import { touchCompanies } from '../../db/versions.js'
 import * as q from './records.queries.js'
 
-type Row = Awaited<ReturnType<typeof q.listRecords>>[number]
 type DetailRow = NonNullable<Awaited<ReturnType<typeof q.findRecord>>>
-const toSummary = (r: Row): RecordSummary => ({
+/** One row's RecordSummary; lists are written by the database with the same keys (records.queries' SUMMARY_KEYS). */
+const toSummary = (r: DetailRow): RecordSummary => ({
   id: r.id,
   name: r.name,
   typeId: r.record_type_id,
@@ -27,8 +27,15 @@ const toSummary = (r: Row): RecordSummary => ({
   updatedAt: r.updated_at,
 })
 
-export const listRecords = async (deps: Deps, staff: StaffPrincipal, filter: { companyId?: string | undefined; typeId?: string | undefined }) =>
-  (await q.listRecords(deps.db, staff.workspaceId, filter)).map(toSummary)
+/** RecordSummary[] as JSON text, for sending as it is. */
+export const listRecordsJson = (deps: Deps, staff: StaffPrincipal, filter: { companyId?: string | undefined; typeId?: string | undefined }) =>
+  q.listRecordsJson(deps.db, staff.workspaceId, filter)
+
+export const companyRecordsJson = (deps: Deps, staff: StaffPrincipal, companyId: string) => q.companyRecordsJson(deps.db, staff.workspaceId, companyId)
+
+/** How many records of each type a company has. */
+export const countRecordsByType = async (deps: Deps, staff: StaffPrincipal, companyId: string): Promise<Map<string, number>> =>
+  new Map((await q.countRecordsByType(deps.db, staff.workspaceId, companyId)).map((r) => [r.record_type_id, Number(r.n)]))
 
 export async function getRecordRow(deps: Deps, workspaceId: string, id: string): Promise<DetailRow> {
   const row = await q.findRecord(deps.db, workspaceId, id)

@@ -13,7 +13,7 @@ import { coalesce } from '../../db/coalesce.js'
 import type { StaffPrincipal } from '../../staff/principal.js'
 import { getCompany } from '../../modules/companies/companies.service.js'
 import { getContact } from '../../modules/contacts/contacts.service.js'
-import { listRecords } from '../../modules/records/records.service.js'
+import { countRecordsByType } from '../../modules/records/records.service.js'
 import type { Workspace } from '../../../shared/contracts/staff.js'
 import { brandOf, findWorkspaceById } from '../../modules/workspace/workspace.service.js'
 import { listPortalSettings } from '../settings.service.js'
@@ -158,9 +158,9 @@ export async function endAccessForContact(trx: Executor, now: Date, workspaceId:
 export async function getShareInfo(deps: Deps, staff: StaffPrincipal, companyId: string): Promise<PortalShareInfo> {
   await getCompany(deps, staff, companyId)
   const now = deps.clock().toISOString()
-  const [settings, records, access, events] = await Promise.all([
+  const [settings, recordCounts, access, events] = await Promise.all([
     listPortalSettings(deps.db, staff.workspaceId),
-    listRecords(deps, staff, { companyId }),
+    countRecordsByType(deps, staff, companyId),
     q.listAccess(deps.db, staff.workspaceId, companyId, now, new Date(deps.clock().getTime() - deps.config.portal.sessionIdleMs).toISOString()),
     listEvents(deps.db, staff.workspaceId, companyId),
   ])
@@ -172,7 +172,7 @@ export async function getShareInfo(deps: Deps, staff: StaffPrincipal, companyId:
         typeId: s.typeId,
         plural: s.plural,
         fields: ['Name', ...(s.hasPipeline ? ['Stage'] : []), ...(s.showStatus ? ['Status'] : []), ...s.fields.filter((f) => f.visible).map((f) => f.label), ...(s.showFiles ? ['Files'] : []), ...(s.showComments ? ['Comments'] : [])],
-        recordCount: records.filter((r) => r.typeId === s.typeId).length,
+        recordCount: recordCounts.get(s.typeId) ?? 0,
       })),
     access: access.map((a) => ({
       grantId: a.grant_id,
