@@ -119,6 +119,48 @@ describe.each(testDatabases)('staff records on $name', (db) => {
     expect((await w.inject({ url: `/api/v1/records?typeId=${w.other.projects.id}`, headers: w.admin })).json()).toEqual([])
   })
 
+  it('lists each record exactly as its own summary reads, newest first (the database writes the list as JSON)', async () => {
+    const company = (await w.inject({ method: 'POST', url: '/api/v1/companies', headers: w.admin, payload: { name: 'Lists & "Quotes" Ltd' } })).json()
+    const names = ['Plain', 'Quote " and backslash \\ and slash /', 'Tab\tand newline\nin a name', '<script>alert(1)</script> & ünïcødé 😀', 'Control \u0001 char']
+    const made: { id: string }[] = []
+    for (const name of names) {
+      w.t.clock.advance(1000)
+      const res = await create({ companyId: company.id, name })
+      expectStatus(res, 201)
+      made.push(res.json())
+    }
+    // Same updated time: the id breaks the tie, so the order is the same on every read and database.
+    made.push((await create({ companyId: company.id, name: 'Twin one', ownerId: null })).json(), (await create({ companyId: company.id, typeId: w.ws.contracts.id, name: 'Twin two' })).json())
+
+    const res = await w.inject({ url: `/api/v1/records?companyId=${company.id}`, headers: w.admin })
+    expectStatus(res, 200)
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8')
+    const list = res.json() as { id: string; updatedAt: string }[]
+    const summaryKeys = ['id', 'name', 'typeId', 'companyId', 'companyName', 'stageId', 'status', 'ownerId', 'updatedAt'] as const
+    const own = await Promise.all(
+      list.map(async (r) => {
+        const detail = (await get(r.id)).json()
+        return Object.fromEntries(summaryKeys.map((k) => [k, detail[k]]))
+      }),
+    )
+    expect(list).toEqual(own)
+    expect(list.map((r) => r.id).sort()).toEqual(made.map((r) => r.id).sort())
+    const newestFirst = [...list].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id.localeCompare(a.id))
+    expect(list.map((r) => r.id)).toEqual(newestFirst.map((r) => r.id))
+    expect(list.map((r: { name?: string }) => r.name)).toEqual(expect.arrayContaining(names))
+    expect(list.find((r: { name?: string }) => r.name === 'Twin one')).toMatchObject({ ownerId: null })
+    expect(list.find((r: { name?: string }) => r.name === 'Twin two')).toMatchObject({ stageId: null })
+
+    // The company page carries the very same list.
+    const page = await w.inject({ url: `/api/v1/companies/${company.id}`, headers: w.admin })
+    expectStatus(page, 200)
+    expect(page.json()).toEqual({ company: expect.objectContaining({ id: company.id, name: 'Lists & "Quotes" Ltd', recordCount: made.length }), contacts: [], records: list })
+    // A company without records lists none, as an empty array.
+    const empty = (await w.inject({ method: 'POST', url: '/api/v1/companies', headers: w.admin, payload: { name: 'Empty Co' } })).json()
+    expect((await w.inject({ url: `/api/v1/companies/${empty.id}`, headers: w.admin })).json().records).toEqual([])
+    expect((await w.inject({ url: `/api/v1/records?companyId=${empty.id}`, headers: w.admin })).json()).toEqual([])
+  })
+
   it('lets a member create and update records', async () => {
     const res = await create({ name: 'Member work' }, w.member)
     expectStatus(res, 201)
