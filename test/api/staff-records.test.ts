@@ -135,7 +135,7 @@ describe.each(testDatabases)('staff records on $name', (db) => {
     const res = await w.inject({ url: `/api/v1/records?companyId=${company.id}`, headers: w.admin })
     expectStatus(res, 200)
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8')
-    const list = res.json() as { id: string; updatedAt: string }[]
+    const list = res.json() as { id: string; name: string; ownerId: string | null; stageId: string | null; updatedAt: string }[]
     const summaryKeys = ['id', 'name', 'typeId', 'companyId', 'companyName', 'stageId', 'status', 'ownerId', 'updatedAt'] as const
     const own = await Promise.all(
       list.map(async (r) => {
@@ -147,9 +147,9 @@ describe.each(testDatabases)('staff records on $name', (db) => {
     expect(list.map((r) => r.id).sort()).toEqual(made.map((r) => r.id).sort())
     const newestFirst = [...list].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id.localeCompare(a.id))
     expect(list.map((r) => r.id)).toEqual(newestFirst.map((r) => r.id))
-    expect(list.map((r: { name?: string }) => r.name)).toEqual(expect.arrayContaining(names))
-    expect(list.find((r: { name?: string }) => r.name === 'Twin one')).toMatchObject({ ownerId: null })
-    expect(list.find((r: { name?: string }) => r.name === 'Twin two')).toMatchObject({ stageId: null })
+    expect(list.map((r) => r.name)).toEqual(expect.arrayContaining(names))
+    expect(list.find((r) => r.name === 'Twin one')).toMatchObject({ ownerId: null })
+    expect(list.find((r) => r.name === 'Twin two')).toMatchObject({ stageId: null })
 
     // The company page carries the very same list.
     const page = await w.inject({ url: `/api/v1/companies/${company.id}`, headers: w.admin })

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { z } from 'zod'
+import { writerFor } from '../http/serializer.js'
 import type { PortalPrincipal } from './scope.js'
 
 export interface View {
@@ -25,6 +26,12 @@ export interface ViewCache {
 export function createViewCache(options: { enabled: boolean; maxEntries?: number }): ViewCache {
   const max = options.maxEntries ?? 10_000
   const entries = new Map<string, Entry>()
+  const writers = new WeakMap<z.ZodType, (value: unknown) => string>()
+  const write = (schema: z.ZodType, value: unknown) => {
+    let writer = writers.get(schema)
+    if (!writer) writers.set(schema, (writer = writerFor(schema)))
+    return writer(value)
+  }
   return {
     async render(p, page, schema, build) {
       const key = `${p.kind === 'client' ? p.grantId : `preview:${p.staffUserId}`}:${p.companyId}:${page}`
@@ -34,8 +41,8 @@ export function createViewCache(options: { enabled: boolean; maxEntries?: number
         entries.set(key, hit)
         return hit
       }
-      // The schema is the allow-list: parse strips any key it does not name before we keep the bytes.
-      const body = Buffer.from(JSON.stringify(schema.parse(await build())))
+      // The schema is the allow-list: its writer (the one responses use) writes only the keys it names.
+      const body = Buffer.from(write(schema, await build()))
       const entry = { version: p.viewVersion, body, etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"` }
       if (options.enabled) {
         entries.delete(key)
