@@ -14,7 +14,7 @@ import { touchCompanies } from '../../db/versions.js'
 import * as q from './records.queries.js'
 
 type DetailRow = NonNullable<Awaited<ReturnType<typeof q.findRecord>>>
-/** One row's RecordSummary; lists are written by the database with the same keys (records.queries' SUMMARY_KEYS). */
+/** One row's RecordSummary; lists are written by the database with the same keys (records.queries' SUMMARY_JSON). */
 const toSummary = (r: DetailRow): RecordSummary => ({
   id: r.id,
   name: r.name,
