@@ -61,7 +61,7 @@ type Wrk = ReturnType<typeof wrk>
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b)
   const mid = Math.floor(s.length / 2)
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
+  return Math.round((s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2) * 1000) / 1000
 }
 /** Slices of equal length: req/s is their mean; a percentile is the median of theirs (wrk reports no histogram). */
 const combine = (slices: Wrk[]): Wrk => ({
