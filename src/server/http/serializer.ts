@@ -32,9 +32,17 @@ function forWriting(schema: unknown): unknown {
   return out
 }
 
-/** A writer of `schema`'s values, for a response put together from parts (see sendJsonText). */
-export const writerFor = (schema: z.ZodType): ((value: unknown) => string) =>
-  fastJson(forWriting(z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', target: 'draft-7' })) as fastJson.AnySchema)
+const writers = new WeakMap<z.ZodType, (value: unknown) => string>()
+
+/** The writer of `schema`'s values, compiled once per schema: for routes, cached portal views and responses put together from parts (see sendJsonText). */
+export function writerFor(schema: z.ZodType): (value: unknown) => string {
+  let writer = writers.get(schema)
+  if (!writer) {
+    writer = fastJson(forWriting(z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', target: 'draft-7' })) as fastJson.AnySchema)
+    writers.set(schema, writer)
+  }
+  return writer
+}
 
 export const serializerCompiler: FastifySerializerCompiler<z.ZodType> = ({ schema }) => writerFor(schema)
 
