@@ -43,6 +43,31 @@ describe.each(testDatabases)('staff companies on $name', (db) => {
     expect(body.records.map((r: { id: string }) => r.id)).toEqual([w.ws.record.id])
   })
 
+  it('lists the company page contacts exactly as the contacts list reads them, by name (the database writes them as JSON)', async () => {
+    const company = (await w.inject({ method: 'POST', url: '/api/v1/companies', headers: w.admin, payload: { name: 'People & "Quotes" Ltd' } })).json()
+    // Each starts with its own capital, so that any collation orders them as binary comparison does.
+    const names = ['Z Zoë', 'Q Quote " and backslash \\ and slash /', 'T Tab\tand newline\nin a name', 'S <script>alert(1)</script> 😀', 'C Control \u0001 char', 'W Twin', 'W Twin']
+    for (const [i, name] of names.entries()) {
+      const email = i === 0 ? null : `person${i}@people.example`
+      expectStatus(await w.inject({ method: 'POST', url: '/api/v1/contacts', headers: w.admin, payload: { companyId: company.id, name, email } }), 201)
+    }
+    const page = await w.inject({ url: `/api/v1/companies/${company.id}`, headers: w.admin })
+    expectStatus(page, 200)
+    const contacts = page.json().contacts as { id: string; name: string; email: string | null }[]
+    const listed = (await w.inject({ url: `/api/v1/contacts?companyId=${company.id}`, headers: w.admin })).json() as { id: string }[]
+    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id)
+    expect([...contacts].sort(byId)).toEqual([...listed].sort(byId))
+    expect(contacts.map((c) => c.name).sort()).toEqual([...names].sort())
+    expect(contacts.find((c) => c.name === 'Z Zoë')).toMatchObject({ email: null, companyId: company.id, companyName: 'People & "Quotes" Ltd' })
+    // By name, then id: the same order on every read and database.
+    const ordered = [...contacts].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id.localeCompare(b.id)))
+    expect(contacts.map((c) => c.id)).toEqual(ordered.map((c) => c.id))
+    expect(page.json().company).toMatchObject({ contactCount: names.length })
+    // Another company's page lists none of them.
+    const other = (await w.inject({ url: `/api/v1/companies/${w.ws.company.id}`, headers: w.admin })).json().contacts as { id: string }[]
+    expect(other.some((c) => contacts.some((mine) => mine.id === c.id))).toBe(false)
+  })
+
   it('matches a search term literally: % and _ are characters, not wildcards', async () => {
     const labs = (await w.inject({ method: 'POST', url: '/api/v1/companies', headers: w.admin, payload: { name: 'R&D_Labs 100%' } })).json()
     const search = async (q: string) => ((await w.inject({ url: `/api/v1/companies?q=${encodeURIComponent(q)}`, headers: w.admin })).json() as { id: string }[]).map((c) => c.id)

@@ -20,3 +20,16 @@ export function jsonObject(db: Executor, columns: Readonly<Record<string, string
 }
 
 export const jsonArray = (objects: readonly string[]): string => `[${objects.join(',')}]`
+
+/**
+ * An aggregate: the group's rows as one JSON array of jsonObject(columns), in `orderBy` order (`[]` for none).
+ * For a short list that comes with its parent row in the same statement, a round trip less; a long list is
+ * better as rows (jsonArray), since an aggregate sorts its input again.
+ */
+export function jsonArrayAgg(db: Executor, columns: Readonly<Record<string, string>>, orderBy: readonly string[]): RawBuilder<string> {
+  const object = jsonObject(db, columns)
+  const order = sql.join(orderBy.map((column) => sql.ref(column)))
+  return onPostgres(db)
+    ? sql<string>`coalesce('[' || string_agg(${object}, ',' order by ${order}) || ']', '[]')`
+    : sql<string>`json_group_array(${object} order by ${order})`
+}

@@ -3,6 +3,8 @@ import type { Executor } from '../../jobs/outbox.js'
 import type { CompanyRow } from '../../db/schema.js'
 import { containsText } from '../../db/search.js'
 import { prepared } from '../../db/prepared.js'
+import { jsonArrayAgg } from '../../db/json-array.js'
+import type { Contact } from '../../../shared/contracts/staff.js'
 
 const listBase = (db: Executor, workspaceId: string) =>
   db
@@ -28,6 +30,32 @@ export function listCompanies(db: Executor, workspaceId: string, q?: string) {
 const oneCompany = prepared((db, workspaceId: string, id: string) => listBase(db, workspaceId).where('c.id', '=', id))
 
 export const findCompany = async (db: Executor, workspaceId: string, id: string) => (await oneCompany(db, workspaceId, id))[0]
+
+/** Contact as the database writes it for the company page (contacts.service's toContact, for one row). */
+const CONTACT_JSON = {
+  id: 'ct.id',
+  companyId: 'ct.company_id',
+  companyName: 'c.name',
+  name: 'ct.name',
+  email: 'ct.email',
+} as const satisfies Record<keyof Contact, string>
+
+// The staff company page, on every view of it: the company with its contacts as JSON (Contact[]) in one
+// statement, a round trip less than two (~10 % of the page on PostgreSQL, bench: staff_company).
+const companyPage = prepared((db, workspaceId: string, id: string) =>
+  listBase(db, workspaceId)
+    .where('c.id', '=', id)
+    .select((eb) =>
+      eb
+        .selectFrom('contacts as ct')
+        .select(jsonArrayAgg(db, CONTACT_JSON, ['ct.name', 'ct.id']).as('json'))
+        .whereRef('ct.workspace_id', '=', 'c.workspace_id')
+        .whereRef('ct.company_id', '=', 'c.id')
+        .as('contacts_json'),
+    ),
+)
+
+export const findCompanyPage = async (db: Executor, workspaceId: string, id: string) => (await companyPage(db, workspaceId, id))[0]
 
 export const insertCompany = (db: Executor, row: Insertable<CompanyRow>) => db.insertInto('companies').values(row).execute()
 

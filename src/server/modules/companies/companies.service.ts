@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { z } from 'zod'
-import type { Company, Contact, CreateCompany, UpdateCompany } from '../../../shared/contracts/staff.js'
+import type { Company, CreateCompany, UpdateCompany } from '../../../shared/contracts/staff.js'
 import type { Deps } from '../../deps.js'
 import { notFound } from '../../errors.js'
 import type { StaffPrincipal } from '../../staff/principal.js'
-import { companyContacts } from '../contacts/contacts.service.js'
 import { companyRecordsJson } from '../records/records.service.js'
 import { touchCompanies } from '../../db/versions.js'
 import * as q from './companies.queries.js'
@@ -28,11 +27,14 @@ export async function getCompany(deps: Deps, staff: StaffPrincipal, id: string):
   return toCompany(row)
 }
 
-/** CompanyDetail, with its records as JSON text written by the database. */
-export async function getCompanyDetail(deps: Deps, staff: StaffPrincipal, id: string): Promise<{ company: Company; contacts: Contact[]; recordsJson: string }> {
-  const company = await getCompany(deps, staff, id)
-  const [contacts, recordsJson] = await Promise.all([companyContacts(deps, staff, id), companyRecordsJson(deps, staff, id)])
-  return { company, contacts, recordsJson }
+/**
+ * CompanyDetail, with its contacts and records as JSON text written by the database. The records are read
+ * alongside: scoped to the workspace and company, so for a company not found they are nothing to leak.
+ */
+export async function getCompanyDetail(deps: Deps, staff: StaffPrincipal, id: string): Promise<{ company: Company; contactsJson: string; recordsJson: string }> {
+  const [row, recordsJson] = await Promise.all([q.findCompanyPage(deps.db, staff.workspaceId, id), companyRecordsJson(deps, staff, id)])
+  if (!row) throw notFound('Company not found')
+  return { company: toCompany(row), contactsJson: row.contacts_json ?? '[]', recordsJson }
 }
 
 /** True when the company exists in this workspace (for other modules' reference checks). */

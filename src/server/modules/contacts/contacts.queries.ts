@@ -2,7 +2,6 @@ import type { Insertable, Updateable } from 'kysely'
 import type { Executor } from '../../jobs/outbox.js'
 import type { ContactRow } from '../../db/schema.js'
 import { containsText } from '../../db/search.js'
-import { prepared } from '../../db/prepared.js'
 
 const base = (db: Executor, workspaceId: string) =>
   db
@@ -22,11 +21,6 @@ export function listContacts(db: Executor, workspaceId: string, filter: { q?: st
   }
   return byName(query).execute()
 }
-
-// The staff company page's contacts, on every view of it: built once (db/prepared.ts).
-const ofCompany = prepared((db, workspaceId: string, companyId: string) => byName(base(db, workspaceId).where('ct.company_id', '=', companyId)))
-
-export const companyContacts = (db: Executor, workspaceId: string, companyId: string) => ofCompany(db, workspaceId, companyId)
 
 export const findContact = (db: Executor, workspaceId: string, id: string) => base(db, workspaceId).where('ct.id', '=', id).executeTakeFirst()
 

@@ -15,8 +15,6 @@ const toContact = (r: Row): Contact => ({ id: r.id, companyId: r.company_id, com
 export const listContacts = async (deps: Deps, staff: StaffPrincipal, filter: { q?: string | undefined; companyId?: string | undefined }) =>
   (await q.listContacts(deps.db, staff.workspaceId, filter)).map(toContact)
 
-export const companyContacts = async (deps: Deps, staff: StaffPrincipal, companyId: string) => (await q.companyContacts(deps.db, staff.workspaceId, companyId)).map(toContact)
-
 export async function getContact(deps: Deps, staff: StaffPrincipal, id: string): Promise<Contact> {
   const row = await q.findContact(deps.db, staff.workspaceId, id)
   if (!row) throw notFound('Contact not found')
