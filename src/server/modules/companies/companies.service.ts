@@ -27,14 +27,11 @@ export async function getCompany(deps: Deps, staff: StaffPrincipal, id: string):
   return toCompany(row)
 }
 
-/**
- * CompanyDetail, with its contacts and records as JSON text written by the database. The records are read
- * alongside: scoped to the workspace and company, so for a company not found they are nothing to leak.
- */
+/** CompanyDetail, with its contacts and records as JSON text written by the database. */
 export async function getCompanyDetail(deps: Deps, staff: StaffPrincipal, id: string): Promise<{ company: Company; contactsJson: string; recordsJson: string }> {
-  const [row, recordsJson] = await Promise.all([q.findCompanyPage(deps.db, staff.workspaceId, id), companyRecordsJson(deps, staff, id)])
+  const row = await q.findCompanyPage(deps.db, staff.workspaceId, id)
   if (!row) throw notFound('Company not found')
-  return { company: toCompany(row), contactsJson: row.contacts_json ?? '[]', recordsJson }
+  return { company: toCompany(row), contactsJson: row.contacts_json ?? '[]', recordsJson: await companyRecordsJson(deps, staff, row) }
 }
 
 /** True when the company exists in this workspace (for other modules' reference checks). */

@@ -35,12 +35,26 @@ export async function listRecordsJson(db: Executor, workspaceId: string, filter:
   return jsonArray((await newestFirst(query).execute()).map((r) => r.json))
 }
 
-// The staff company page's list, on every view of it: built once (db/prepared.ts).
-const ofCompany = prepared((db, workspaceId: string, companyId: string) => newestFirst(summaryJson(db, workspaceId).where('r.company_id', '=', companyId)))
+// The staff company page's list, on every view of it: built once (db/prepared.ts). Its two company keys are
+// the same on every row, so the database writes the other seven and the company's are put in front here: a
+// fifth less for PostgreSQL to build and for node to read (~15 % of the page there, bench: staff_company).
+const { companyId: _companyId, companyName: _companyName, ...OWN_JSON } = SUMMARY_JSON
+const ofCompany = prepared((db, workspaceId: string, companyId: string) =>
+  db
+    .selectFrom('records as r')
+    .select(jsonObject(db, OWN_JSON).as('json'))
+    .where('r.workspace_id', '=', workspaceId)
+    .where('r.company_id', '=', companyId)
+    .orderBy('r.updated_at', 'desc')
+    .orderBy('r.id', 'desc')
+    .limit(1000),
+)
 
 /** A company's RecordSummary[] as JSON text, newest first (at most 1,000). */
-export const companyRecordsJson = async (db: Executor, workspaceId: string, companyId: string): Promise<string> =>
-  jsonArray((await ofCompany(db, workspaceId, companyId)).map((r) => r.json))
+export async function companyRecordsJson(db: Executor, workspaceId: string, company: { id: string; name: string }): Promise<string> {
+  const companyKeys = `"companyId":${JSON.stringify(company.id)},"companyName":${JSON.stringify(company.name)},`
+  return jsonArray((await ofCompany(db, workspaceId, company.id)).map((r) => `{${companyKeys}${r.json.slice(1)}`))
+}
 
 export const countRecordsByType = (db: Executor, workspaceId: string, companyId: string) =>
   db

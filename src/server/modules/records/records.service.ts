@@ -31,7 +31,7 @@ const toSummary = (r: DetailRow): RecordSummary => ({
 export const listRecordsJson = (deps: Deps, staff: StaffPrincipal, filter: { companyId?: string | undefined; typeId?: string | undefined }) =>
   q.listRecordsJson(deps.db, staff.workspaceId, filter)
 
-export const companyRecordsJson = (deps: Deps, staff: StaffPrincipal, companyId: string) => q.companyRecordsJson(deps.db, staff.workspaceId, companyId)
+export const companyRecordsJson = (deps: Deps, staff: StaffPrincipal, company: { id: string; name: string }) => q.companyRecordsJson(deps.db, staff.workspaceId, company)
 
 /** How many records of each type a company has. */
 export const countRecordsByType = async (deps: Deps, staff: StaffPrincipal, companyId: string): Promise<Map<string, number>> =>
