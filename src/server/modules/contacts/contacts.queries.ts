@@ -10,8 +10,6 @@ const base = (db: Executor, workspaceId: string) =>
     .select(['ct.id', 'ct.company_id', 'co.name as company_name', 'ct.name', 'ct.email'])
     .where('ct.workspace_id', '=', workspaceId)
 
-const byName = (query: ReturnType<typeof base>) => query.orderBy('ct.name').limit(500)
-
 export function listContacts(db: Executor, workspaceId: string, filter: { q?: string | undefined; companyId?: string | undefined }) {
   let query = base(db, workspaceId)
   if (filter.companyId) query = query.where('ct.company_id', '=', filter.companyId)
@@ -19,7 +17,7 @@ export function listContacts(db: Executor, workspaceId: string, filter: { q?: st
     const term = filter.q
     query = query.where((eb) => eb.or([containsText('ct.name', term), containsText('ct.email', term)]))
   }
-  return byName(query).execute()
+  return query.orderBy('ct.name').limit(500).execute()
 }
 
 export const findContact = (db: Executor, workspaceId: string, id: string) => base(db, workspaceId).where('ct.id', '=', id).executeTakeFirst()
