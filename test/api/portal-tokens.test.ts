@@ -39,7 +39,6 @@ describe.each(testDatabases)('portal token hygiene on $name', (db) => {
   })
   afterAll(() => w.t.close())
 
-
   it('link tokens and session ids are 256-bit base64url values, new every time', async () => {
     const a = await shareToNewContact(w)
     const b = await shareToNewContact(w)
